@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
+import { AuthModule } from '@app/auth';
+import { loggingModule } from '@app/common';
+import { ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { HealthModule } from '@app/health';
+import { QueueModule } from '@app/queue';
+import { RecordsHttpModule } from '@app/records';
+import { StorageModule } from '@app/storage';
+
+/** Records API: case files, documents, search, retention and the auditor's API. */
+@Module({
+  imports: [
+    ConfigModule,
+    loggingModule('records-api'),
+    DatabaseModule,
+    StorageModule,
+    QueueModule,
+    AuthModule,
+    AuditModule,
+    HealthModule,
+    RecordsHttpModule,
+  ],
+})
+export class RecordsApiModule {}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
+import { loggingModule } from '@app/common';
+import { ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { HealthModule } from '@app/health';
+import { QueueModule } from '@app/queue';
+import { StorageModule } from '@app/storage';
+
+/** Worker: BullMQ processors only; HTTP serves nothing but /health. */
+@Module({
+  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, HealthModule],
+})
+export class WorkerModule {}

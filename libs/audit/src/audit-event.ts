@@ -1,0 +1,140 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Actor, RequestContext } from '@app/common';
+
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+
+/** What a module says about one thing that happened. */
+export interface AuditEventInput {
+  action: string;
+  objectType?: string | null;
+  objectId?: string | null;
+  /** The case file the object belongs to, so a case file's history finds it. */
+  caseFileId?: string | null;
+  outcome?: AuditOutcome;
+  /** Required for holds, reopening, early deletion, retention changes. */
+  reason?: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+/** One event as stored: the input plus who, when, where, its place in the chain. */
+export interface AuditRecord {
+  seq: string;
+  id: string;
+  /** UTC, microseconds: `2026-11-27T10:00:00.123456Z`. */
+  occurredAt: string;
+  actorSub: string | null;
+  actorName: string | null;
+  actorRoles: string[];
+  actorDepartments: string[];
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  caseFileId: string | null;
+  outcome: AuditOutcome;
+  requestId: string | null;
+  clientIp: string | null;
+  reason: string | null;
+  details: Record<string, unknown> | null;
+  prevHash: string;
+  hash: string;
+}
+
+export type UnchainedAuditRecord = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+const hrStart = process.hrtime.bigint();
+const epochStartMicros = BigInt(Date.now()) * 1000n;
+let lastMicros = 0n;
+
+/** Wall-clock time in microseconds since the epoch, strictly increasing within this process. */
+export function nowMicros(): bigint {
+  let us = epochStartMicros + (process.hrtime.bigint() - hrStart) / 1000n;
+  if (us <= lastMicros) us = lastMicros + 1n;
+  lastMicros = us;
+  return us;
+}
+
+export function formatMicros(us: bigint): string {
+  const ms = Number(us / 1000n);
+  const frac = (us % 1_000_000n).toString().padStart(6, '0');
+  return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+/** JSON with object keys sorted at every depth: one text for one value. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The serialisation an event's hash is taken over (its predecessor's hash is part of it). */
+export function canonicalEvent(e: Omit<AuditRecord, 'hash'>): string {
+  return canonicalJson([
+    e.seq,
+    e.id,
+    e.occurredAt,
+    e.actorSub,
+    e.actorName,
+    e.actorRoles,
+    e.actorDepartments,
+    e.action,
+    e.objectType,
+    e.objectId,
+    e.caseFileId,
+    e.outcome,
+    e.requestId,
+    e.clientIp,
+    e.reason,
+    e.details,
+    e.prevHash,
+  ]);
+}
+
+export function hashEvent(e: Omit<AuditRecord, 'hash'>): string {
+  return createHash('sha256').update(canonicalEvent(e)).digest('hex');
+}
+
+/** Removes characters PostgreSQL's jsonb cannot hold, so what is hashed is what is stored. */
+function sanitise(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '');
+  if (Array.isArray(value)) return value.map(sanitise);
+  if (value && typeof value === 'object') {
+    if (value instanceof Date) return value.toISOString();
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = sanitise(v);
+    return out;
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  return value;
+}
+
+export function buildRecord(ctx: RequestContext, input: AuditEventInput): UnchainedAuditRecord {
+  const actor: Actor | null = ctx.actor;
+  const details = input.details ? (sanitise(input.details) as Record<string, unknown>) : null;
+  return {
+    id: randomUUID(),
+    occurredAt: formatMicros(nowMicros()),
+    actorSub: actor?.sub ?? null,
+    actorName: actor?.name ?? null,
+    actorRoles: actor ? [...actor.roles] : [],
+    actorDepartments: actor ? [...actor.departments] : [],
+    action: input.action,
+    objectType: input.objectType ?? null,
+    objectId: input.objectId ?? null,
+    caseFileId: input.caseFileId ?? null,
+    outcome: input.outcome ?? 'success',
+    requestId: ctx.requestId ?? null,
+    clientIp: ctx.clientIp ?? null,
+    reason: input.reason ?? null,
+    details: details && Object.keys(details).length ? details : null,
+  };
+}

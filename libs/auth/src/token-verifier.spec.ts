@@ -1,0 +1,24 @@
+import { loadConfig } from '@app/config';
+import { Role } from '@app/common';
+import { TokenVerifier, signDevToken } from './token-verifier';
+
+describe('TokenVerifier', () => {
+  const config = loadConfig({ AUTH_JWT_SECRET: 'a-test-secret-of-sufficient-length' });
+  const verifier = new TokenVerifier(config);
+
+  it('accepts a token it signed and maps the claims', async () => {
+    const token = await signDevToken(config, { sub: 'anna', name: 'Anna A.', roles: ['caseworker', 'bogus'], departments: ['32'] });
+    await expect(verifier.verify(token)).resolves.toEqual({ sub: 'anna', name: 'Anna A.', roles: [Role.Caseworker], departments: ['32'] });
+  });
+
+  it('rejects a token signed with another secret', async () => {
+    const other = loadConfig({ AUTH_JWT_SECRET: 'another-secret-of-sufficient-len' });
+    const token = await signDevToken(other, { sub: 'mallory', roles: ['admin'], departments: [] });
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'Unauthenticated' });
+  });
+
+  it('reads configurable and nested claim names', () => {
+    const kc = new TokenVerifier(loadConfig({ AUTH_JWT_SECRET: 'a-test-secret-of-sufficient-length', AUTH_CLAIM_ROLES: 'realm_access.roles', AUTH_CLAIM_DEPARTMENTS: 'dept' }));
+    expect(kc.toActor({ sub: 'x', realm_access: { roles: ['auditor'] }, dept: '20 32' })).toEqual({ sub: 'x', name: 'x', roles: [Role.Auditor], departments: ['20', '32'] });
+  });
+});

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, jwtVerify, JWTPayload, JWTVerifyGetKey, SignJWT } from 'jose';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ALL_ROLES, Actor, DomainError, ErrorCode, Role } from '@app/common';
+
+/**
+ * Verifies bearer tokens: HS256 with AUTH_JWT_SECRET (development, tests) or RS256/ES256 against
+ * the OIDC issuer's JWKS (AUTH_JWKS_URL, AUTH_ISSUER), as Keycloak or ADFS issue them.
+ */
+@Injectable()
+export class TokenVerifier {
+  private readonly jwks?: JWTVerifyGetKey;
+  private readonly secret?: Uint8Array;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    if (config.auth.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.auth.jwksUrl));
+    if (config.auth.jwtSecret) this.secret = new TextEncoder().encode(config.auth.jwtSecret);
+  }
+
+  async verify(token: string): Promise<Actor> {
+    let payload: JWTPayload;
+    try {
+      const options = { issuer: this.config.auth.issuer, audience: this.config.auth.audience };
+      if (this.jwks) {
+        ({ payload } = await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256'] }));
+      } else if (this.secret) {
+        ({ payload } = await jwtVerify(token, this.secret, { ...options, algorithms: ['HS256'] }));
+      } else {
+        throw new Error('no verification key configured');
+      }
+    } catch (e) {
+      throw new DomainError(ErrorCode.Unauthenticated, `invalid token: ${(e as Error).message}`);
+    }
+    return this.toActor(payload);
+  }
+
+  toActor(payload: JWTPayload): Actor {
+    const claims = this.config.auth.claims;
+    const rawRoles = readPath(payload, claims.roles);
+    const rawDepartments = readPath(payload, claims.departments);
+    const roles = (Array.isArray(rawRoles) ? rawRoles : typeof rawRoles === 'string' ? rawRoles.split(/[ ,]+/) : [])
+      .map(String)
+      .filter((r): r is Role => (ALL_ROLES as string[]).includes(r));
+    const departments = (Array.isArray(rawDepartments) ? rawDepartments : typeof rawDepartments === 'string' ? rawDepartments.split(/[ ,]+/) : [])
+      .map(String)
+      .filter(Boolean);
+    if (!payload.sub) throw new DomainError(ErrorCode.Unauthenticated, 'invalid token: no subject');
+    const name = readPath(payload, claims.name);
+    return { sub: payload.sub, name: typeof name === 'string' ? name : payload.sub, roles, departments };
+  }
+}
+
+/** Reads a claim by name or dotted path (Keycloak puts roles at `realm_access.roles`). */
+function readPath(payload: JWTPayload, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), payload);
+}
+
+export interface DevTokenInput {
+  sub: string;
+  name?: string;
+  roles: string[];
+  departments: string[];
+  expiresIn?: string;
+}
+
+/** Signs an HS256 development token with the configured claim names. */
+export async function signDevToken(config: AppConfig, input: DevTokenInput): Promise<string> {
+  if (!config.auth.jwtSecret) throw new Error('AUTH_JWT_SECRET is not set');
+  const claims: Record<string, unknown> = {
+    [config.auth.claims.roles]: input.roles,
+    [config.auth.claims.departments]: input.departments,
+    [config.auth.claims.name]: input.name ?? input.sub,
+  };
+  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(input.sub).setIssuedAt().setExpirationTime(input.expiresIn ?? '12h');
+  if (config.auth.issuer) jwt = jwt.setIssuer(config.auth.issuer);
+  if (config.auth.audience) jwt = jwt.setAudience(config.auth.audience);
+  return jwt.sign(new TextEncoder().encode(config.auth.jwtSecret));
+}

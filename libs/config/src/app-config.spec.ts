@@ -1,0 +1,40 @@
+import { loadConfig, ConfigError, redactUrl } from './app-config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.database.url).toBe('postgres://postgres@127.0.0.1:5432/eakte');
+    expect(c.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(c.storage.driver).toBe('fs');
+    expect(c.ports).toEqual({ records: 3000, ingest: 3001, workerHealth: 3002 });
+    expect(c.upload.maxBytes).toBe(100 * 1024 * 1024);
+    expect(c.records.referencePattern).toBe('{filePlanCode}-{year}/{seq:5}');
+  });
+
+  it('switches to S3 when S3_ENDPOINT is set', () => {
+    const c = loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_BUCKET: 'records' });
+    expect(c.storage).toMatchObject({ driver: 's3', endpoint: 'http://127.0.0.1:9000', bucket: 'records' });
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      loadConfig({ RECORDS_PORT: 'abc', MAX_UPLOAD_MB: '-1', OCR_LANGS: 'deu eng' });
+      fail('expected ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      expect(msg).toContain('RECORDS_PORT');
+      expect(msg).toContain('MAX_UPLOAD_MB');
+      expect(msg).toContain('OCR_LANGS');
+    }
+    expect(() => loadConfig({ STORAGE_DRIVER: 's3' })).toThrow(/S3_ENDPOINT: required/);
+  });
+
+  it('requires an auth source in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWKS_URL/);
+  });
+
+  it('masks passwords in URLs', () => {
+    expect(redactUrl('postgres://u:secret@h:5432/db')).not.toContain('secret');
+  });
+});

@@ -1,0 +1,162 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one typed configuration of every app, read from the environment once at boot.
+ * Nothing else in the code base reads `process.env`.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/eakte'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('eakte'),
+    STORAGE_DRIVER: z.enum(['fs', 's3']).optional(),
+    STORAGE_DIR: z.string().default('./data/objects'),
+    S3_ENDPOINT: optionalString,
+    S3_ACCESS_KEY: optionalString,
+    S3_SECRET_KEY: optionalString,
+    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).default('eakte'),
+    S3_REGION: z.string().default('us-east-1'),
+    RECORDS_PORT: port.default(3000),
+    INGEST_PORT: port.default(3001),
+    WORKER_HEALTH_PORT: port.default(3002),
+    AUTH_JWT_SECRET: optionalString,
+    AUTH_ISSUER: optionalString,
+    AUTH_JWKS_URL: optionalString,
+    AUTH_AUDIENCE: optionalString,
+    AUTH_CLAIM_ROLES: z.string().default('roles'),
+    AUTH_CLAIM_DEPARTMENTS: z.string().default('departments'),
+    AUTH_CLAIM_NAME: z.string().default('name'),
+    MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(100),
+    MAX_PAGES: z.coerce.number().int().positive().max(10_000).default(500),
+    REFERENCE_PATTERN: z.string().default('{filePlanCode}-{year}/{seq:5}'),
+    AUDIT_ENABLED: bool.default('true'),
+    AUDIT_ANCHOR_EVERY: z.coerce.number().int().positive().default(1000),
+    AUDIT_ANCHOR_MINUTES: z.coerce.number().positive().default(10),
+    AUDIT_ANCHOR_KEY: optionalString,
+    OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.cpus().length)),
+    OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/).default('deu+eng'),
+    OCR_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
+    RETENTION_SWEEP_EVERY_MINUTES: z.coerce.number().positive().default(60),
+    SEED_DEMO_DATA: bool.default('true'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORAGE_DRIVER === 's3' && !env.S3_ENDPOINT) {
+      ctx.addIssue({ code: 'custom', path: ['S3_ENDPOINT'], message: 'required when STORAGE_DRIVER=s3' });
+    }
+    if (env.NODE_ENV === 'production' && !env.AUTH_JWKS_URL && !env.AUTH_JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWKS_URL (OIDC) or AUTH_JWT_SECRET in production' });
+    }
+    if (env.AUTH_JWT_SECRET && env.AUTH_JWT_SECRET.length < 16) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'must be at least 16 characters' });
+    }
+  });
+
+type RawEnv = z.infer<typeof configSchema>;
+
+export interface AppConfig {
+  env: RawEnv['NODE_ENV'];
+  logLevel: RawEnv['LOG_LEVEL'];
+  database: { url: string; poolSize: number };
+  redis: { url: string; prefix: string };
+  storage:
+    | { driver: 'fs'; dir: string }
+    | { driver: 's3'; endpoint: string; accessKey?: string; secretKey?: string; bucket: string; region: string };
+  ports: { records: number; ingest: number; workerHealth: number };
+  auth: {
+    /** HS256 secret (development and tests). Secret: never logged. */
+    jwtSecret?: string;
+    issuer?: string;
+    jwksUrl?: string;
+    audience?: string;
+    claims: { roles: string; departments: string; name: string };
+  };
+  upload: { maxBytes: number; maxPages: number };
+  records: { referencePattern: string };
+  audit: { enabled: boolean; anchorEvery: number; anchorMinutes: number; anchorKey: string };
+  ocr: { workers: number; langs: string; timeoutMs: number };
+  retention: { sweepEveryMinutes: number };
+  seedDemoData: boolean;
+}
+
+/** Names of variables whose values must never reach logs. */
+export const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'S3_SECRET_KEY', 'S3_ACCESS_KEY', 'AUDIT_ANCHOR_KEY', 'DATABASE_URL'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_JWT_SECRET = 'eakte-development-secret-do-not-use-in-production';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const driver = e.STORAGE_DRIVER ?? (e.S3_ENDPOINT ? 's3' : 'fs');
+  const jwtSecret = e.AUTH_JWT_SECRET ?? (e.NODE_ENV === 'production' ? undefined : DEV_JWT_SECRET);
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    storage:
+      driver === 's3'
+        ? {
+            driver: 's3',
+            endpoint: e.S3_ENDPOINT!,
+            accessKey: e.S3_ACCESS_KEY,
+            secretKey: e.S3_SECRET_KEY,
+            bucket: e.S3_BUCKET,
+            region: e.S3_REGION,
+          }
+        : { driver: 'fs', dir: path.resolve(e.STORAGE_DIR) },
+    ports: { records: e.RECORDS_PORT, ingest: e.INGEST_PORT, workerHealth: e.WORKER_HEALTH_PORT },
+    auth: {
+      jwtSecret,
+      issuer: e.AUTH_ISSUER,
+      jwksUrl: e.AUTH_JWKS_URL,
+      audience: e.AUTH_AUDIENCE,
+      claims: { roles: e.AUTH_CLAIM_ROLES, departments: e.AUTH_CLAIM_DEPARTMENTS, name: e.AUTH_CLAIM_NAME },
+    },
+    upload: { maxBytes: Math.floor(e.MAX_UPLOAD_MB * 1024 * 1024), maxPages: e.MAX_PAGES },
+    records: { referencePattern: e.REFERENCE_PATTERN },
+    audit: {
+      enabled: e.AUDIT_ENABLED,
+      anchorEvery: e.AUDIT_ANCHOR_EVERY,
+      anchorMinutes: e.AUDIT_ANCHOR_MINUTES,
+      anchorKey: e.AUDIT_ANCHOR_KEY ?? jwtSecret ?? 'eakte-anchor',
+    },
+    ocr: { workers: e.OCR_WORKERS, langs: e.OCR_LANGS, timeoutMs: e.OCR_TIMEOUT_SECONDS * 1000 },
+    retention: { sweepEveryMinutes: e.RETENTION_SWEEP_EVERY_MINUTES },
+    seedDemoData: e.SEED_DEMO_DATA,
+  };
+}
+
+/** A database URL with its password masked, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}

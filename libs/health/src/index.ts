@@ -1,0 +1,3 @@
+export * from './health.module';
+export * from './preflight';
+export * from './bootstrap';

@@ -1,0 +1,39 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module, OnApplicationShutdown, Inject } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-names';
+import { redisOptions } from './redis-connection';
+
+export const REDIS = Symbol('REDIS');
+
+/** BullMQ on Redis for every queue, plus a plain Redis client (health, pub/sub). */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        connection: redisOptions(config.redis.url),
+        prefix: config.redis.prefix,
+        defaultJobOptions: { ...DEFAULT_JOB_OPTIONS },
+      }),
+    }),
+    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+  ],
+  providers: [
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new Redis({ ...redisOptions(config.redis.url), lazyConnect: false }),
+    },
+  ],
+  exports: [BullModule, REDIS],
+})
+export class QueueModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Ctx } from '@app/audit';
+import { Roles } from '@app/auth';
+import { RequestContext, Role } from '@app/common';
+import { toDocumentSummary } from '../documents/document.dto';
+import { UuidParam } from '../uuid-param';
+import {
+  CaseFileDetailResponse,
+  CaseFilePageResponse,
+  CaseFileResponse,
+  CreateCaseFileDto,
+  ListCaseFilesQuery,
+  ReopenCaseFileDto,
+  toCaseFileResponse,
+} from './case-file.dto';
+import { CaseFileService } from './case-file.service';
+
+@ApiTags('case files')
+@ApiBearerAuth()
+@Controller('api/v1/case-files')
+export class CaseFileController {
+  constructor(private readonly caseFiles: CaseFileService) {}
+
+  @Post()
+  @Roles(Role.Caseworker)
+  async create(@Ctx() ctx: RequestContext, @Body() dto: CreateCaseFileDto): Promise<CaseFileResponse> {
+    return toCaseFileResponse(await this.caseFiles.create(ctx, dto));
+  }
+
+  @Get()
+  @Roles(Role.Caseworker, Role.RecordsManager)
+  async list(@Ctx() ctx: RequestContext, @Query() q: ListCaseFilesQuery): Promise<CaseFilePageResponse> {
+    const page = await this.caseFiles.list(ctx, q);
+    return { ...page, items: page.items.map(toCaseFileResponse) };
+  }
+
+  @Get(':id')
+  @Roles(Role.Caseworker, Role.RecordsManager)
+  async get(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<CaseFileDetailResponse> {
+    const { caseFile, documents } = await this.caseFiles.open(ctx, id);
+    return { ...toCaseFileResponse(caseFile), documents: documents.map(toDocumentSummary) };
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles(Role.Caseworker)
+  async close(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<CaseFileResponse> {
+    return toCaseFileResponse(await this.caseFiles.close(ctx, id));
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @Roles(Role.Caseworker)
+  async reopen(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() dto: ReopenCaseFileDto): Promise<CaseFileResponse> {
+    return toCaseFileResponse(await this.caseFiles.reopen(ctx, id, dto.reason));
+  }
+}

@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { PageQueryDto } from '@app/common';
+import { CONFIDENTIALITY_LEVELS, CaseFile, Confidentiality } from './case-file.entity';
+import { DocumentSummaryResponse } from '../documents/document.dto';
+
+export class CreateCaseFileDto {
+  @ApiProperty({ example: '32.1.2' })
+  @IsString()
+  @Length(1, 64)
+  filePlanCode: string;
+
+  @ApiProperty({ example: 'Gaststättenerlaubnis Café Müller' })
+  @IsString()
+  @Length(1, 500)
+  title: string;
+
+  @ApiPropertyOptional({ enum: CONFIDENTIALITY_LEVELS, default: 'internal' })
+  @IsOptional()
+  @IsIn(CONFIDENTIALITY_LEVELS)
+  confidentiality?: Confidentiality;
+}
+
+export class ReopenCaseFileDto {
+  @ApiProperty({ description: 'why the closed file is reopened (audited)' })
+  @IsString()
+  @Length(3, 2000)
+  reason: string;
+}
+
+export class ListCaseFilesQuery extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Aktenzeichen (exact)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  reference?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 16)
+  departmentCode?: string;
+
+  @ApiPropertyOptional({ example: 'open' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 16)
+  status?: string;
+}
+
+export class CaseFileResponse {
+  @ApiProperty() id: string;
+  @ApiProperty({ description: 'Aktenzeichen' }) reference: string;
+  @ApiProperty() title: string;
+  @ApiProperty() departmentCode: string;
+  @ApiProperty() filePlanCode: string;
+  @ApiProperty() confidentiality: string;
+  @ApiProperty({ example: 'open' }) status: string;
+  @ApiProperty() openedAt: string;
+  @ApiPropertyOptional({ nullable: true }) closedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'end of the retention period; null = open or kept forever' })
+  retainUntil: string | null;
+}
+
+export class CaseFileDetailResponse extends CaseFileResponse {
+  @ApiProperty({ type: [DocumentSummaryResponse] }) documents: DocumentSummaryResponse[];
+}
+
+export class CaseFilePageResponse {
+  @ApiProperty({ type: [CaseFileResponse] }) items: CaseFileResponse[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
+
+export const toCaseFileResponse = (c: CaseFile): CaseFileResponse => ({
+  id: c.id,
+  reference: c.reference,
+  title: c.title,
+  departmentCode: c.departmentCode,
+  filePlanCode: c.filePlanCode,
+  confidentiality: c.confidentiality,
+  status: c.status,
+  openedAt: c.openedAt.toISOString(),
+  closedAt: c.closedAt ? c.closedAt.toISOString() : null,
+  retainUntil: c.retainUntil ? c.retainUntil.toISOString() : null,
+});

@@ -1,0 +1,22 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, Matches } from 'class-validator';
+import type { Department } from './department.entity';
+
+export class CreateDepartmentDto {
+  @ApiProperty({ example: '32', description: 'KGSt-style department code' })
+  @IsString()
+  @Matches(/^[0-9A-Za-z][0-9A-Za-z.-]{0,15}$/, { message: 'code must be 1-16 letters, digits, dots or dashes' })
+  code: string;
+
+  @ApiProperty({ example: 'Ordnungsamt' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+}
+
+export class DepartmentResponse {
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+}
+
+export const toDepartmentResponse = (d: Department): DepartmentResponse => ({ code: d.code, name: d.name });

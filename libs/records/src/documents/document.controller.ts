@@ -1,0 +1,99 @@
+import { Controller, Get, Inject, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import type { Request, Response } from 'express';
+import { Ctx } from '@app/audit';
+import { Roles } from '@app/auth';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { RequestContext, Role } from '@app/common';
+import { UuidParam } from '../uuid-param';
+import { ContentQuery, DocumentResponse } from './document.dto';
+import { DocumentService } from './document.service';
+import { readSingleUpload } from './upload';
+
+export class UploadDocumentFields {
+  @ApiProperty() @IsString() @Length(1, 500) title: string;
+  @ApiPropertyOptional({ example: 'antrag' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z_]{2,32}$/, { message: 'documentType must be 2-32 lowercase letters' })
+  documentType?: string;
+}
+
+export class UploadVersionFields {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) comment?: string;
+}
+
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class DocumentController {
+  constructor(
+    private readonly documents: DocumentService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('case-files/:id/documents')
+  @Roles(Role.Caseworker)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file', 'title'], properties: { file: { type: 'string', format: 'binary' }, title: { type: 'string' }, documentType: { type: 'string' } } } })
+  async upload(@Ctx() ctx: RequestContext, @UuidParam() caseFileId: string, @Req() req: Request): Promise<DocumentResponse> {
+    await this.documents.assertCanAddTo(ctx, caseFileId);
+    const { fields, upload } = await readSingleUpload(req, this.documents, this.config.upload.maxBytes, UploadDocumentFields);
+    return this.documents.createInCaseFile(ctx, caseFileId, fields, upload);
+  }
+
+  @Get('documents/:id')
+  @Roles(Role.Caseworker, Role.RecordsManager)
+  get(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<DocumentResponse> {
+    return this.documents.get(ctx, id);
+  }
+
+  @Get('documents/:id/content')
+  @Roles(Role.Caseworker)
+  async content(
+    @Ctx() ctx: RequestContext,
+    @UuidParam() id: string,
+    @Query() q: ContentQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile | undefined> {
+    const c = await this.documents.openContent(ctx, id, q.variant ?? 'original', q.version, req.headers.range);
+    const tag = `"${c.sha256}"`;
+    res.setHeader('ETag', tag);
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (req.headers['if-none-match'] === tag) {
+      c.stream.destroy();
+      res.status(304);
+      return undefined;
+    }
+    if (c.range) {
+      res.status(206);
+      res.setHeader('Content-Range', `bytes ${c.range.start}-${c.range.end}/${c.totalSize}`);
+    }
+    return new StreamableFile(c.stream, { type: c.mimeType, length: c.size, disposition: contentDisposition(c.filename) });
+  }
+
+  @Get('documents/:id/text')
+  @Roles(Role.Caseworker)
+  text(@Ctx() ctx: RequestContext, @UuidParam() id: string) {
+    return this.documents.text(ctx, id);
+  }
+
+  @Post('documents/:id/versions')
+  @Roles(Role.Caseworker)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, comment: { type: 'string' } } } })
+  async addVersion(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Req() req: Request): Promise<DocumentResponse> {
+    await this.documents.assertCanAddVersion(ctx, id);
+    const { fields, upload } = await readSingleUpload(req, this.documents, this.config.upload.maxBytes, UploadVersionFields);
+    return this.documents.addVersion(ctx, id, upload, fields.comment ?? null);
+  }
+}

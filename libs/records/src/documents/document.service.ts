@@ -1,0 +1,236 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { AuditService } from '@app/audit';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AccessDeniedError, DomainError, ErrorCode, RequestContext } from '@app/common';
+import { ObjectStorage, StoredObject, sniffContentType, FilePartInfo } from '@app/storage';
+import { AccessPolicy } from '../access-policy';
+import { CaseFileService } from '../case-files/case-file.service';
+import { Document } from './document.entity';
+import { FileVariant } from './document-file.entity';
+import { DocumentResponse, toDocumentResponse } from './document.dto';
+import { DocumentRepository } from './document.repository';
+import { parseRange } from './http-range';
+
+/** Content types accepted for born-digital documents (judged by content, not by name). */
+export const RECORD_CONTENT_TYPES = ['application/pdf', 'image/tiff', 'image/png', 'image/jpeg', 'application/xml', 'text/plain', 'application/zip'];
+
+export interface UploadedOriginal {
+  stored: StoredObject;
+  mimeType: string;
+  filename: string;
+}
+
+export interface DocumentContent {
+  stream: Readable;
+  size: number;
+  totalSize: number;
+  mimeType: string;
+  sha256: string;
+  filename: string;
+  range?: { start: number; end: number };
+}
+
+/** Adds module-specific details (e.g. the scan's capture record) to `GET /documents/:id`. */
+export interface DocumentDetailsContributor {
+  contribute(document: Document): Promise<Record<string, unknown>>;
+}
+export const DOCUMENT_DETAILS = Symbol('DOCUMENT_DETAILS');
+
+@Injectable()
+export class DocumentService {
+  private readonly logger = new Logger(DocumentService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly documents: DocumentRepository,
+    private readonly caseFiles: CaseFileService,
+    private readonly storage: ObjectStorage,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(DOCUMENT_DETAILS) private readonly contributors: DocumentDetailsContributor[] = [],
+  ) {}
+
+  /** Streams one uploaded file into storage, checking its type by content and its size. */
+  async storeUpload(stream: Readable, info: FilePartInfo, allowed = RECORD_CONTENT_TYPES): Promise<UploadedOriginal> {
+    let mimeType = 'application/octet-stream';
+    const stored = await this.storage.put(stream, {
+      maxBytes: this.config.upload.maxBytes,
+      inspect: (head) => {
+        const sniffed = sniffContentType(head);
+        if (!sniffed || !allowed.includes(sniffed)) {
+          throw new DomainError(ErrorCode.UnsupportedMediaType, `${info.filename}: content type ${sniffed ?? 'unknown'} is not accepted (allowed: ${allowed.join(', ')})`);
+        }
+        mimeType = sniffed === 'application/zip' && /officedocument|opendocument/.test(info.declaredType) ? info.declaredType : sniffed;
+      },
+    });
+    if (stored.size === 0) {
+      await this.discardUpload({ stored, mimeType, filename: info.filename });
+      throw DomainError.validation(`${info.filename} is empty`);
+    }
+    return { stored, mimeType, filename: info.filename };
+  }
+
+  /** Removes an object stored for a request that then failed, unless something else refers to it. */
+  async discardUpload(upload: UploadedOriginal | undefined): Promise<void> {
+    if (!upload?.stored.created) return;
+    try {
+      if (!(await this.documents.isObjectReferenced(upload.stored.key))) await this.storage.delete(upload.stored.key);
+    } catch (e) {
+      this.logger.warn({ err: e, key: upload.stored.key }, 'could not remove the object of a failed upload');
+    }
+  }
+
+  /** Fails early (before any byte is stored) when the caller may not add documents to the file. */
+  async assertCanAddTo(ctx: RequestContext, caseFileId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const caseFile = await this.caseFiles.lockWorkable(m, ctx, caseFileId);
+      if (caseFile.status !== 'open') throw new DomainError(ErrorCode.CaseFileClosed, `case file ${caseFile.reference} is ${caseFile.status}: no new documents`);
+    });
+  }
+
+  async createInCaseFile(
+    ctx: RequestContext,
+    caseFileId: string,
+    meta: { title: string; documentType?: string | null },
+    upload: UploadedOriginal,
+  ): Promise<DocumentResponse> {
+    try {
+      const doc = await this.dataSource.transaction(async (m) => {
+        const caseFile = await this.caseFiles.lockWorkable(m, ctx, caseFileId);
+        if (caseFile.status !== 'open') throw new DomainError(ErrorCode.CaseFileClosed, `case file ${caseFile.reference} is ${caseFile.status}: no new documents`);
+        const created = await this.documents.create(
+          m,
+          {
+            caseFileId,
+            departmentCode: caseFile.departmentCode,
+            title: meta.title,
+            documentType: meta.documentType ?? null,
+            status: 'filed',
+            source: 'upload',
+          },
+          ctx.actor?.sub ?? 'system',
+          [{ variant: 'original', storageKey: upload.stored.key, sha256: upload.stored.sha256, size: upload.stored.size, mimeType: upload.mimeType, filename: upload.filename }],
+        );
+        await this.audit.record(m, ctx, {
+          action: 'document.create',
+          objectType: 'document',
+          objectId: created.id,
+          caseFileId,
+          details: { title: meta.title, documentType: meta.documentType ?? null, sha256: upload.stored.sha256, size: upload.stored.size, mimeType: upload.mimeType, filename: upload.filename },
+        });
+        return created;
+      });
+      return this.describe(doc);
+    } catch (e) {
+      await this.discardUpload(upload);
+      throw e;
+    }
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<DocumentResponse> {
+    const doc = await this.readable(ctx, id, 'metadata');
+    const response = await this.describe(doc);
+    await this.audit.recordAccess(ctx, { action: 'document.read', objectType: 'document', objectId: id, caseFileId: doc.caseFileId });
+    return response;
+  }
+
+  async describe(doc: Document): Promise<DocumentResponse> {
+    const { versions, files } = await this.documents.versionsWithFiles(doc.id);
+    const response = toDocumentResponse(doc, versions, files);
+    for (const c of this.contributors ?? []) Object.assign(response, await c.contribute(doc));
+    return response;
+  }
+
+  async openContent(ctx: RequestContext, id: string, variant: FileVariant = 'original', version: number | undefined, rangeHeader?: string): Promise<DocumentContent> {
+    const doc = await this.readable(ctx, id, 'content');
+    const versionNo = version ?? doc.currentVersion;
+    const file = await this.documents.findFile(id, versionNo, variant);
+    if (!file) throw DomainError.notFound(`${variant} content of version ${versionNo} of document`, id);
+    const range = parseRange(rangeHeader, file.size);
+    await this.audit.recordAccess(ctx, {
+      action: 'document.download',
+      objectType: 'document',
+      objectId: id,
+      caseFileId: doc.caseFileId,
+      details: { variant, version: versionNo, sha256: file.sha256, range: range ? `${range.start}-${range.end}` : null },
+    });
+    const stream = await this.storage.get(file.storageKey, range);
+    return {
+      stream,
+      size: range ? range.end - range.start + 1 : file.size,
+      totalSize: file.size,
+      mimeType: file.mimeType,
+      sha256: file.sha256,
+      filename: file.filename ?? `${id}${variant === 'searchable' ? '.pdf' : ''}`,
+      range,
+    };
+  }
+
+  async text(ctx: RequestContext, id: string): Promise<{ documentId: string; text: string | null; ocr: Document['ocr'] }> {
+    const doc = await this.readable(ctx, id, 'content');
+    const text = await this.documents.text(id);
+    await this.audit.recordAccess(ctx, { action: 'document.text.read', objectType: 'document', objectId: id, caseFileId: doc.caseFileId });
+    return { documentId: id, text, ocr: doc.ocr };
+  }
+
+  async assertCanAddVersion(ctx: RequestContext, id: string): Promise<void> {
+    const doc = await this.readable(ctx, id, 'work');
+    if (doc.caseFileId) await this.assertCanAddTo(ctx, doc.caseFileId);
+  }
+
+  async addVersion(ctx: RequestContext, id: string, upload: UploadedOriginal, comment: string | null): Promise<DocumentResponse> {
+    try {
+      const doc = await this.dataSource.transaction(async (m) => {
+        const doc = await this.documents.findByIdForUpdate(m, id);
+        if (!doc) throw DomainError.notFound('document', id);
+        this.assertAccess(ctx, doc, 'work');
+        if (doc.caseFileId) {
+          const caseFile = await this.caseFiles.lockWorkable(m, ctx, doc.caseFileId);
+          if (caseFile.status !== 'open') throw new DomainError(ErrorCode.CaseFileClosed, `case file ${caseFile.reference} is ${caseFile.status}: no new versions`);
+        }
+        doc.currentVersion += 1;
+        await this.documents.addVersion(m, id, doc.currentVersion, ctx.actor?.sub ?? 'system', [
+          { variant: 'original', storageKey: upload.stored.key, sha256: upload.stored.sha256, size: upload.stored.size, mimeType: upload.mimeType, filename: upload.filename },
+        ], comment);
+        await m.getRepository(Document).update({ id }, { currentVersion: doc.currentVersion });
+        await this.audit.record(m, ctx, {
+          action: 'document.version.create',
+          objectType: 'document',
+          objectId: id,
+          caseFileId: doc.caseFileId,
+          details: { version: doc.currentVersion, sha256: upload.stored.sha256, size: upload.stored.size, comment },
+        });
+        return doc;
+      });
+      return this.describe((await this.documents.findById(doc.id))!);
+    } catch (e) {
+      await this.discardUpload(upload);
+      throw e;
+    }
+  }
+
+  /** The document if the caller may see it at the given level; otherwise not found (+ denied event). */
+  async readable(ctx: RequestContext, id: string, level: 'metadata' | 'content' | 'work'): Promise<Document> {
+    const doc = await this.documents.findById(id);
+    if (!doc) throw DomainError.notFound('document', id);
+    this.assertAccess(ctx, doc, level);
+    return doc;
+  }
+
+  private assertAccess(ctx: RequestContext, doc: Document, level: 'metadata' | 'content' | 'work'): void {
+    const ok =
+      level === 'metadata'
+        ? AccessPolicy.canReadMetadata(ctx.actor, doc.departmentCode)
+        : level === 'content'
+          ? AccessPolicy.canReadContent(ctx.actor, doc.departmentCode)
+          : AccessPolicy.canWork(ctx.actor, doc.departmentCode);
+    if (ok) return;
+    if (level !== 'metadata' && AccessPolicy.canReadMetadata(ctx.actor, doc.departmentCode)) {
+      throw DomainError.forbidden(level === 'content' ? 'document content is for caseworkers of the department' : 'only caseworkers of the department may change this document');
+    }
+    throw new AccessDeniedError('document', doc.id, 'document', doc.caseFileId);
+  }
+}

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@app/audit';
+import { Clock, SystemClock } from '@app/common';
+import { CaseFile } from './case-files/case-file.entity';
+import { CaseFileRepository } from './case-files/case-file.repository';
+import { CaseFileService } from './case-files/case-file.service';
+import { Department } from './departments/department.entity';
+import { DepartmentService } from './departments/department.service';
+import { Document } from './documents/document.entity';
+import { DocumentFile } from './documents/document-file.entity';
+import { DocumentVersion } from './documents/document-version.entity';
+import { DocumentRepository } from './documents/document.repository';
+import { DocumentService } from './documents/document.service';
+import { FilePlanUnit } from './file-plan/file-plan-unit.entity';
+import { FilePlanService } from './file-plan/file-plan.service';
+import { SeedService } from './seed/seed.service';
+
+export const RECORDS_ENTITIES = [Department, FilePlanUnit, CaseFile, Document, DocumentVersion, DocumentFile];
+
+/** Domain services of the records core; used by the API, the ingest service and the worker. */
+@Module({
+  imports: [TypeOrmModule.forFeature(RECORDS_ENTITIES), AuditModule],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    DepartmentService,
+    FilePlanService,
+    CaseFileRepository,
+    CaseFileService,
+    DocumentRepository,
+    DocumentService,
+    SeedService,
+  ],
+  exports: [TypeOrmModule, Clock, DepartmentService, FilePlanService, CaseFileRepository, CaseFileService, DocumentRepository, DocumentService, SeedService],
+})
+export class RecordsModule {}

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
+import { startApp, TestApp, users } from './support/app';
+
+function pdfBytes(text: string): Buffer {
+  return Buffer.from(`%PDF-1.4\n1 0 obj <<>> endobj\n% ${text}\ntrailer <<>>\n%%EOF\n`, 'latin1');
+}
+
+function countObjects(dir: string): number {
+  let n = 0;
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = path.join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (!p.endsWith('.part')) n++;
+    }
+  };
+  walk(path.join(dir, 'sha256'));
+  return n;
+}
+
+describe('records API (e2e)', () => {
+  let t: TestApp;
+  let anna: string;
+  let bernd: string;
+  let rita: string;
+
+  beforeAll(async () => {
+    t = await startApp(RecordsApiModule, { env: { MAX_UPLOAD_MB: '1' } });
+    anna = await t.token(users.caseworker32);
+    bernd = await t.token(users.caseworker50);
+    rita = await t.token(users.recordsManager);
+  });
+  afterAll(() => t.close());
+
+  const auditFor = async (requestId: string) =>
+    t.app.get(DataSource).query('SELECT action, outcome, object_id, reason FROM audit_events WHERE request_id = $1 ORDER BY seq', [requestId]);
+
+  it('walks a case file through create, upload, download, close and reopen', async () => {
+    const created = await t.http().post('/api/v1/case-files').set('Authorization', `Bearer ${anna}`).send({ filePlanCode: '32.1.2', title: 'Gaststättenerlaubnis Café Müller' }).expect(201);
+    expect(created.body).toMatchObject({ title: 'Gaststättenerlaubnis Café Müller', departmentCode: '32', filePlanCode: '32.1.2', status: 'open' });
+    expect(created.body.reference).toMatch(new RegExp(`^32\\.1\\.2-${new Date().getUTCFullYear()}/\\d{5}$`));
+    const id = created.body.id;
+
+    const content = pdfBytes('Antrag auf Erlaubnis');
+    const up = await t.http().post(`/api/v1/case-files/${id}/documents`).set('Authorization', `Bearer ${anna}`).field('title', 'Antrag').field('documentType', 'antrag').attach('file', content, 'antrag.pdf').expect(201);
+    expect(up.body).toMatchObject({ title: 'Antrag', documentType: 'antrag', status: 'filed', mimeType: 'application/pdf', size: content.length, caseFileId: id });
+    expect(up.body.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+
+    const dl = await t.http().get(`/api/v1/documents/${up.body.id}/content`).set('Authorization', `Bearer ${anna}`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(dl.headers['content-type']).toMatch(/^application\/pdf/);
+    expect(dl.headers.etag).toBe(`"${up.body.sha256}"`);
+    expect(Buffer.compare(dl.body, content)).toBe(0);
+
+    const part = await t.http().get(`/api/v1/documents/${up.body.id}/content`).set('Authorization', `Bearer ${anna}`).set('Range', 'bytes=0-7').expect(206);
+    expect(part.headers['content-range']).toBe(`bytes 0-7/${content.length}`);
+    expect(part.text ?? part.body.toString()).toBe('%PDF-1.4');
+    await t.http().get(`/api/v1/documents/${up.body.id}/content`).set('Authorization', `Bearer ${anna}`).set('Range', `bytes=${content.length + 5}-`).expect(416);
+    await t.http().get(`/api/v1/documents/${up.body.id}/content`).set('Authorization', `Bearer ${anna}`).set('If-None-Match', `"${up.body.sha256}"`).expect(304);
+
+    const opened = await t.http().get(`/api/v1/case-files/${id}`).set('Authorization', `Bearer ${anna}`).expect(200);
+    expect(opened.body.documents.map((d: { id: string }) => d.id)).toEqual([up.body.id]);
+
+    const v2 = await t.http().post(`/api/v1/documents/${up.body.id}/versions`).set('Authorization', `Bearer ${anna}`).field('comment', 'korrigiert').attach('file', pdfBytes('v2'), 'antrag-v2.pdf').expect(201);
+    expect(v2.body.currentVersion).toBe(2);
+    expect(v2.body.versions).toHaveLength(2);
+
+    const closed = await t.http().post(`/api/v1/case-files/${id}/close`).set('Authorization', `Bearer ${anna}`).expect(200);
+    expect(closed.body.status).toBe('closed');
+    expect(closed.body.retainUntil).toBeTruthy();
+    const refused = await t.http().post(`/api/v1/case-files/${id}/documents`).set('Authorization', `Bearer ${anna}`).field('title', 'late').attach('file', pdfBytes('late'), 'late.pdf').expect(409);
+    expect(refused.body.error.code).toBe('CaseFileClosed');
+    await t.http().post(`/api/v1/case-files/${id}/reopen`).set('Authorization', `Bearer ${anna}`).send({}).expect(400);
+    const reopened = await t.http().post(`/api/v1/case-files/${id}/reopen`).set('Authorization', `Bearer ${anna}`).set('X-Request-Id', `reopen-${id}`).send({ reason: 'Widerspruch eingegangen' }).expect(200);
+    expect(reopened.body).toMatchObject({ status: 'open', closedAt: null });
+    expect(await auditFor(`reopen-${id}`)).toEqual([expect.objectContaining({ action: 'case_file.reopen', outcome: 'success', reason: 'Widerspruch eingegangen' })]);
+  });
+
+  it('hands out unique Aktenzeichen under concurrency', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => t.http().post('/api/v1/case-files').set('Authorization', `Bearer ${anna}`).send({ filePlanCode: '32.2.1', title: `Bußgeld ${i}` })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
+    expect(new Set(results.map((r) => r.body.reference)).size).toBe(12);
+  });
+
+  it('hides other departments and records the denied attempt', async () => {
+    const created = await t.http().post('/api/v1/case-files').set('Authorization', `Bearer ${anna}`).send({ filePlanCode: '32.1.2', title: 'Vertraulich' }).expect(201);
+    const res = await t.http().get(`/api/v1/case-files/${created.body.id}`).set('Authorization', `Bearer ${bernd}`).set('X-Request-Id', `deny-${created.body.id}`).expect(404);
+    expect(res.body.error.code).toBe('NotFound');
+    expect(await auditFor(`deny-${created.body.id}`)).toEqual([expect.objectContaining({ action: 'access.denied', outcome: 'denied', object_id: created.body.id })]);
+    const list = await t.http().get('/api/v1/case-files').set('Authorization', `Bearer ${bernd}`).expect(200);
+    expect(list.body.items.every((c: { departmentCode: string }) => c.departmentCode === '50')).toBe(true);
+    await t.http().get('/api/v1/case-files?departmentCode=32').set('Authorization', `Bearer ${bernd}`).expect(403);
+    // records managers see metadata of every department, but no content
+    await t.http().get(`/api/v1/case-files/${created.body.id}`).set('Authorization', `Bearer ${rita}`).expect(200);
+    await t.http().post('/api/v1/case-files').set('Authorization', `Bearer ${bernd}`).send({ filePlanCode: '32.1.2', title: 'fremd' }).expect(403);
+  });
+
+  it('answers bad input with 4xx and a reason, and leaves nothing behind', async () => {
+    const auth = `Bearer ${anna}`;
+    const malformed = await t.http().post('/api/v1/case-files').set('Authorization', auth).set('Content-Type', 'application/json').send('{"title": ').expect(400);
+    expect(malformed.body.error.message).toMatch(/malformed JSON/);
+    const unknown = await t.http().post('/api/v1/case-files').set('Authorization', auth).send({ filePlanCode: '32.1.2', title: 'x', colour: 'red' }).expect(400);
+    expect(unknown.body.error).toMatchObject({ code: 'ValidationFailed', details: [expect.objectContaining({ field: 'colour' })] });
+    const wrongType = await t.http().post('/api/v1/case-files').set('Authorization', auth).send({ filePlanCode: 32, title: ['x'] }).expect(400);
+    expect(wrongType.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['filePlanCode', 'title']);
+    await t.http().post('/api/v1/case-files').set('Authorization', auth).send({ filePlanCode: '99.9', title: 'x' }).expect(400);
+    await t.http().get('/api/v1/case-files/not-a-uuid').set('Authorization', auth).expect(400);
+    await t.http().get('/api/v1/case-files/00000000-0000-4000-8000-000000000000').set('Authorization', auth).expect(404);
+    await t.http().get('/api/v1/case-files').set('Authorization', auth).query({ pageSize: 5000 }).expect(400);
+
+    const cf = await t.http().post('/api/v1/case-files').set('Authorization', auth).send({ filePlanCode: '32.1.2', title: 'Uploads' }).expect(201);
+    const before = countObjects(t.config.storage.driver === 'fs' ? t.config.storage.dir : '');
+    const exe = await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).field('title', 'x').attach('file', Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 0xff]), 'evil.pdf').expect(415);
+    expect(exe.body.error.code).toBe('UnsupportedMediaType');
+    const big = await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).field('title', 'big').attach('file', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(1024 * 1024 + 10, 0x20)]), 'big.pdf').expect(413);
+    expect(big.body.error.code).toBe('PayloadTooLarge');
+    await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).attach('file', pdfBytes('no title'), 'x.pdf').expect(400);
+    await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).send({ title: 'json instead of multipart' }).expect(415);
+    expect(countObjects(t.config.storage.driver === 'fs' ? t.config.storage.dir : '')).toBe(before);
+
+    const traversal = await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).field('title', 'pfad').attach('file', pdfBytes('path'), '../../etc/passwd.pdf').expect(201);
+    expect(traversal.body.versions[0].files[0].filename).toBe('passwd.pdf');
+  });
+
+  it('requires a valid token', async () => {
+    await t.http().get('/api/v1/case-files').expect(401);
+    await t.http().get('/api/v1/case-files').set('Authorization', 'Bearer nonsense').expect(401);
+    await t.http().get('/health').expect(200);
+    await t.http().get('/api/docs-json').expect(200);
+  });
+});
