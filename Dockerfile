@@ -13,4 +13,4 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 USER node
-CMD ["node", "dist/apps/records-api/main.js"]
+CMD ["node", "dist/apps/records-api/src/main.js"]

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
   };
   for (const app of APPS) {
-    const child = fork(path.join(__dirname, '..', 'apps', app, 'main.js'), [], { stdio: 'inherit' });
+    const child = fork(path.join(__dirname, '..', 'apps', app, 'src', 'main.js'), [], { stdio: 'inherit' });
     child.once('exit', (code, signal) => {
       if (!stopping) {
         console.error(`[start] ${app} exited (${signal ?? code}); stopping the others`);
