@@ -1,0 +1,240 @@
+/**
+ * Every HTTP route of the records API and the ingest service, with the audit event it must write.
+ * test/audited-routes.e2e-spec.ts enumerates the routes each app actually registers and fails for
+ * any route missing from this table, then calls every row and checks that an event with the
+ * row's action and the call's request id was written.
+ *
+ * HOW TO ADD A ROW (one per route you add; keep rows grouped by feature):
+ *   'POST /api/v1/things/:id/frob': {        // key = HTTP method + the Nest route path, as registered
+ *     app: 'records-api',                     // or 'ingest': the app that serves the route
+ *     user: users.caseworker32,               // who calls (from test/support/app.ts `users`)
+ *     action: 'thing.frob',                   // the audit action the route must record
+ *     call: async (c) => {                    // one representative, successful request
+ *       const cf = await c.fixtures.caseFile(); // prerequisites: fixtures (their own request ids)
+ *       await c.request('post', `/api/v1/things/${cf.id}/frob`).send({ reason: 'x' }).expect(200);
+ *     },
+ *   },
+ * `c.request` sets the row user's bearer token and the unique X-Request-Id the test then looks
+ * up in audit_events. Rows for routes an app does not register (yet) are skipped, so rows may land
+ * before or after the route itself; only registered routes without a row fail the test.
+ */
+import type { Test } from 'supertest';
+import type { TestApp, TestUser } from './app';
+import { users } from './app';
+
+export type AppName = 'records-api' | 'ingest';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface CaseFileFixture {
+  id: string;
+  reference: string;
+}
+
+export interface DocumentFixture {
+  id: string;
+  caseFileId: string;
+  sha256: string;
+}
+
+/** Prerequisites a row may create (each with its own request id, as caseworker32 unless told). */
+export interface RouteFixtures {
+  caseFile(options?: { filePlanCode?: string; title?: string; user?: TestUser }): Promise<CaseFileFixture>;
+  closedCaseFile(): Promise<CaseFileFixture>;
+  document(caseFileId?: string): Promise<DocumentFixture>;
+  /** A small PDF-looking payload, unique per call. */
+  pdf(text?: string): Buffer;
+}
+
+export interface RouteCallContext {
+  /** The app serving the row's route, and both apps (for prerequisites across services). */
+  t: TestApp;
+  apps: Record<AppName, TestApp>;
+  /** The unique request id the audit event is looked up by. */
+  requestId: string;
+  /** A request to the row's app as the row's user, with the request id set. */
+  request(method: HttpMethod, path: string): Test;
+  /** A request to any app as any user (or anonymous), not carrying the row's request id. */
+  requestAs(app: AppName, user: TestUser | null, method: HttpMethod, path: string): Test;
+  fixtures: RouteFixtures;
+}
+
+export interface AuditedRoute {
+  app: AppName;
+  /** Who calls; null = anonymous (only for routes that are public on purpose). */
+  user: TestUser | null;
+  /** The audit action the call must record under its request id. */
+  action: string;
+  call(c: RouteCallContext): Promise<unknown>;
+}
+
+export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
+  // ---- records API: departments and file plan ------------------------------------------------
+  'GET /api/v1/departments': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'department.list',
+    call: (c) => c.request('get', '/api/v1/departments').expect(200),
+  },
+  'POST /api/v1/departments': {
+    app: 'records-api',
+    user: users.admin,
+    action: 'department.create',
+    call: (c) => c.request('post', '/api/v1/departments').send({ code: `T${c.requestId.slice(-6)}`, name: 'Testamt' }).expect(201),
+  },
+  'GET /api/v1/file-plan': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'file_plan.list',
+    call: (c) => c.request('get', '/api/v1/file-plan').expect(200),
+  },
+  'POST /api/v1/file-plan': {
+    app: 'records-api',
+    user: users.recordsManager,
+    action: 'file_plan.create',
+    call: (c) =>
+      c
+        .request('post', '/api/v1/file-plan')
+        .send({ code: `32.9.${c.requestId.slice(-6)}`, title: 'Testeinheit', parentCode: '32', departmentCode: '32', retention: { years: 10, trigger: 'closed', disposal: 'destroy' } })
+        .expect(201),
+  },
+
+  // ---- records API: case files -----------------------------------------------------------------
+  'GET /api/v1/case-files': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'case_file.list',
+    call: (c) => c.request('get', '/api/v1/case-files').expect(200),
+  },
+  'POST /api/v1/case-files': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'case_file.create',
+    call: (c) => c.request('post', '/api/v1/case-files').send({ filePlanCode: '32.1.2', title: 'Gaststättenerlaubnis Testcafé' }).expect(201),
+  },
+  'GET /api/v1/case-files/:id': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'case_file.read',
+    call: async (c) => c.request('get', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}`).expect(200),
+  },
+  'POST /api/v1/case-files/:id/close': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'case_file.close',
+    call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}/close`).expect(200),
+  },
+  'POST /api/v1/case-files/:id/reopen': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'case_file.reopen',
+    call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.closedCaseFile()).id}/reopen`).send({ reason: 'Widerspruch eingegangen' }).expect(200),
+  },
+  'GET /api/v1/case-files/:id/history': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'case_file.history',
+    call: async (c) => c.request('get', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}/history`).expect(200),
+  },
+
+  // ---- records API: documents ------------------------------------------------------------------
+  'POST /api/v1/case-files/:id/documents': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'document.create',
+    call: async (c) => {
+      const cf = await c.fixtures.caseFile();
+      return c.request('post', `/api/v1/case-files/${cf.id}/documents`).field('title', 'Antrag').field('documentType', 'antrag').attach('file', c.fixtures.pdf('Antrag'), 'antrag.pdf').expect(201);
+    },
+  },
+  'GET /api/v1/documents/:id': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'document.read',
+    call: async (c) => c.request('get', `/api/v1/documents/${(await c.fixtures.document()).id}`).expect(200),
+  },
+  'GET /api/v1/documents/:id/content': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'document.download',
+    call: async (c) => c.request('get', `/api/v1/documents/${(await c.fixtures.document()).id}/content`).expect(200),
+  },
+  'GET /api/v1/documents/:id/text': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'document.text.read',
+    call: async (c) => c.request('get', `/api/v1/documents/${(await c.fixtures.document()).id}/text`).expect(200),
+  },
+  'POST /api/v1/documents/:id/versions': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'document.version.create',
+    call: async (c) => {
+      const doc = await c.fixtures.document();
+      return c.request('post', `/api/v1/documents/${doc.id}/versions`).field('comment', 'korrigiert').attach('file', c.fixtures.pdf('v2'), 'v2.pdf').expect(201);
+    },
+  },
+
+  // ---- records API: auditor ----------------------------------------------------------------------
+  'GET /api/v1/audit/events': {
+    app: 'records-api',
+    user: users.auditor,
+    action: 'audit.query',
+    call: (c) => c.request('get', '/api/v1/audit/events?limit=5').expect(200),
+  },
+  'GET /api/v1/audit/export': {
+    app: 'records-api',
+    user: users.auditor,
+    action: 'audit.export',
+    call: (c) => c.request('get', '/api/v1/audit/export?format=jsonl&action=case_file.create').expect(200),
+  },
+  'GET /api/v1/audit/verify': {
+    app: 'records-api',
+    user: users.auditor,
+    action: 'audit.verify',
+    call: (c) => c.request('get', '/api/v1/audit/verify').expect(200),
+  },
+};
+
+let fixtureSeq = 0;
+
+/** Bearer tokens of every test user (signed once; requests are built synchronously from them). */
+export async function signUsers(t: TestApp): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  for (const u of Object.values(users) as TestUser[]) tokens.set(u.sub, await t.token(u));
+  return tokens;
+}
+
+export function bearer(tokens: Map<string, string>, user: TestUser): string {
+  const token = tokens.get(user.sub);
+  if (!token) throw new Error(`no token for ${user.sub}: use a user from test/support/app.ts users`);
+  return `Bearer ${token}`;
+}
+
+/** The fixtures of {@link RouteFixtures}, created through the records API. */
+export function routeFixtures(records: TestApp, tokens: Map<string, string>): RouteFixtures {
+  const call = (user: TestUser, method: HttpMethod, path: string) =>
+    records
+      .http()
+      [method](path)
+      .set('Authorization', bearer(tokens, user))
+      .set('X-Request-Id', `fixture-${process.pid}-${++fixtureSeq}`);
+  const pdf = (text = 'Testdokument') => Buffer.from(`%PDF-1.4\n1 0 obj <<>> endobj\n% ${text} ${Date.now()}-${++fixtureSeq}\ntrailer <<>>\n%%EOF\n`, 'latin1');
+  const caseFile: RouteFixtures['caseFile'] = async (o = {}) => {
+    const res = await call(o.user ?? users.caseworker32, 'post', '/api/v1/case-files').send({ filePlanCode: o.filePlanCode ?? '32.1.2', title: o.title ?? 'Testakte' }).expect(201);
+    return { id: res.body.id, reference: res.body.reference };
+  };
+  return {
+    pdf,
+    caseFile,
+    closedCaseFile: async () => {
+      const cf = await caseFile();
+      await call(users.caseworker32, 'post', `/api/v1/case-files/${cf.id}/close`).expect(200);
+      return cf;
+    },
+    document: async (caseFileId) => {
+      const cfId = caseFileId ?? (await caseFile()).id;
+      const res = await call(users.caseworker32, 'post', `/api/v1/case-files/${cfId}/documents`).field('title', 'Antrag').attach('file', pdf(), 'antrag.pdf').expect(201);
+      return { id: res.body.id, caseFileId: cfId, sha256: res.body.sha256 };
+    },
+  };
+}
