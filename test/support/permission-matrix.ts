@@ -1,0 +1,135 @@
+/**
+ * The permission matrix: every HTTP route × every persona → the HTTP status it must answer.
+ * test/permissions.e2e-spec.ts calls each cell, compares the status, and checks that every denied
+ * call (401, 403, and 404 for another department's object) wrote a `denied` audit event and every
+ * allowed call a `success` event under the call's request id. Registered routes without a row fail.
+ *
+ * HOW TO ADD A ROW (one per route; keep rows grouped by feature):
+ *   'POST /api/v1/things/:id/frob': {               // HTTP method + Nest route path, as registered
+ *     app: 'records-api',                            // or 'ingest'
+ *     call: async (c) => {                           // one request; build prerequisites first
+ *       const cf = await c.fixtures.caseFile();       // fixtures belong to department 32 (anna)
+ *       return c.request('post', `/api/v1/things/${cf.id}/frob`).send({ reason: 'x' });
+ *     },                                             // return the request WITHOUT .expect()
+ *     expect: { anonymous: 401, scanOperator: 403, own: 200, other: 404, recordsManager: 403, auditor: 403, admin: 403 },
+ *   },
+ * `c.request` sets the persona's bearer token (none for `anonymous`) and the request id. The call
+ * runs once per persona, so create fresh prerequisites inside `call` when the route changes state.
+ * Use 404 (not 403) where another department's object must not even be known to exist.
+ */
+import type { Test } from 'supertest';
+import type { TestUser } from './app';
+import { users } from './app';
+import type { AppName, HttpMethod, RouteFixtures } from './audited-routes';
+
+export type Persona = 'anonymous' | 'scanOperator' | 'own' | 'other' | 'recordsManager' | 'auditor' | 'admin';
+
+/** Who each persona is. Fixtures are created in department 32, so `own` is caseworker 32 and `other` caseworker 50. */
+export const PERSONAS: Record<Persona, TestUser | null> = {
+  anonymous: null,
+  scanOperator: users.scanOperator,
+  own: users.caseworker32,
+  other: users.caseworker50,
+  recordsManager: users.recordsManager,
+  auditor: users.auditor,
+  admin: users.admin,
+};
+
+export interface PermissionCallContext {
+  persona: Persona;
+  /** A request to the row's app as the persona, carrying the cell's request id. */
+  request(method: HttpMethod, path: string): Test;
+  fixtures: RouteFixtures;
+  /** A value unique to this cell (for codes that must not collide). */
+  unique: string;
+}
+
+export interface PermissionRow {
+  app: AppName;
+  call(c: PermissionCallContext): Test | Promise<Test>;
+  expect: Record<Persona, number>;
+}
+
+/** Any valid token may read (reference data). */
+const anyone = (ok: number): Record<Persona, number> => ({ anonymous: 401, scanOperator: ok, own: ok, other: ok, recordsManager: ok, auditor: ok, admin: ok });
+/** A department's object: its caseworkers work on it, other departments do not learn it exists, records managers see metadata. */
+const caseworkerWork = (ok: number): Record<Persona, number> => ({ anonymous: 401, scanOperator: 403, own: ok, other: 404, recordsManager: 403, auditor: 403, admin: 403 });
+const metadataRead = (ok: number): Record<Persona, number> => ({ anonymous: 401, scanOperator: 403, own: ok, other: 404, recordsManager: ok, auditor: 403, admin: 403 });
+
+export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
+  // ---- departments and file plan ---------------------------------------------------------------
+  'GET /api/v1/departments': { app: 'records-api', call: (c) => c.request('get', '/api/v1/departments'), expect: anyone(200) },
+  'POST /api/v1/departments': {
+    app: 'records-api',
+    call: (c) => c.request('post', '/api/v1/departments').send({ code: `P${c.unique}`, name: 'Testamt' }),
+    expect: { anonymous: 401, scanOperator: 403, own: 403, other: 403, recordsManager: 403, auditor: 403, admin: 201 },
+  },
+  'GET /api/v1/file-plan': { app: 'records-api', call: (c) => c.request('get', '/api/v1/file-plan'), expect: anyone(200) },
+  'POST /api/v1/file-plan': {
+    app: 'records-api',
+    call: (c) =>
+      c.request('post', '/api/v1/file-plan').send({ code: `32.8.${c.unique}`, title: 'Testeinheit', parentCode: '32', departmentCode: '32', retention: { years: 10, trigger: 'closed', disposal: 'destroy' } }),
+    expect: { anonymous: 401, scanOperator: 403, own: 403, other: 403, recordsManager: 201, auditor: 403, admin: 201 },
+  },
+
+  // ---- case files --------------------------------------------------------------------------------
+  'GET /api/v1/case-files': {
+    app: 'records-api',
+    // asks for department 32 explicitly: the other department's caseworker is refused
+    call: (c) => c.request('get', '/api/v1/case-files?departmentCode=32'),
+    expect: { anonymous: 401, scanOperator: 403, own: 200, other: 403, recordsManager: 200, auditor: 403, admin: 403 },
+  },
+  'POST /api/v1/case-files': {
+    app: 'records-api',
+    call: (c) => c.request('post', '/api/v1/case-files').send({ filePlanCode: '32.1.2', title: 'Gaststättenerlaubnis' }),
+    expect: { anonymous: 401, scanOperator: 403, own: 201, other: 403, recordsManager: 403, auditor: 403, admin: 403 },
+  },
+  'GET /api/v1/case-files/:id': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}`),
+    expect: metadataRead(200),
+  },
+  'POST /api/v1/case-files/:id/close': {
+    app: 'records-api',
+    call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}/close`),
+    expect: caseworkerWork(200),
+  },
+  'POST /api/v1/case-files/:id/reopen': {
+    app: 'records-api',
+    call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.closedCaseFile()).id}/reopen`).send({ reason: 'Widerspruch eingegangen' }),
+    expect: caseworkerWork(200),
+  },
+
+  // ---- documents ---------------------------------------------------------------------------------
+  'POST /api/v1/case-files/:id/documents': {
+    app: 'records-api',
+    call: async (c) => {
+      const cf = await c.fixtures.caseFile();
+      return c.request('post', `/api/v1/case-files/${cf.id}/documents`).field('title', 'Antrag').attach('file', c.fixtures.pdf('Antrag'), 'antrag.pdf');
+    },
+    expect: caseworkerWork(201),
+  },
+  'GET /api/v1/documents/:id': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/documents/${(await c.fixtures.document()).id}`),
+    expect: metadataRead(200),
+  },
+  'GET /api/v1/documents/:id/content': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/documents/${(await c.fixtures.document()).id}/content`),
+    expect: caseworkerWork(200),
+  },
+  'GET /api/v1/documents/:id/text': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/documents/${(await c.fixtures.document()).id}/text`),
+    expect: caseworkerWork(200),
+  },
+  'POST /api/v1/documents/:id/versions': {
+    app: 'records-api',
+    call: async (c) => {
+      const doc = await c.fixtures.document();
+      return c.request('post', `/api/v1/documents/${doc.id}/versions`).field('comment', 'korrigiert').attach('file', c.fixtures.pdf('v2'), 'v2.pdf');
+    },
+    expect: caseworkerWork(201),
+  },
+};
