@@ -52,6 +52,10 @@ export const configSchema = z
     OCR_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
     RETENTION_SWEEP_EVERY_MINUTES: z.coerce.number().positive().default(60),
     SEED_DEMO_DATA: bool.default('true'),
+    INGEST_MAX_FILES: z.coerce.number().int().min(1).max(10_000).default(200),
+    INGEST_STALE_MINUTES: z.coerce.number().positive().default(15),
+    INGEST_SWEEP_EVERY_MINUTES: z.coerce.number().positive().default(5),
+    CLASSIFIER_RETRAIN_EVERY: z.coerce.number().int().min(1).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3' && !env.S3_ENDPOINT) {
@@ -90,6 +94,7 @@ export interface AppConfig {
   ocr: { workers: number; langs: string; timeoutMs: number };
   retention: { sweepEveryMinutes: number };
   seedDemoData: boolean;
+  ingest: { maxFiles: number; staleMinutes: number; sweepEveryMinutes: number; retrainEvery: number };
 }
 
 /** Names of variables whose values must never reach logs. */
@@ -147,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ocr: { workers: e.OCR_WORKERS, langs: e.OCR_LANGS, timeoutMs: e.OCR_TIMEOUT_SECONDS * 1000 },
     retention: { sweepEveryMinutes: e.RETENTION_SWEEP_EVERY_MINUTES },
     seedDemoData: e.SEED_DEMO_DATA,
+    ingest: { maxFiles: e.INGEST_MAX_FILES, staleMinutes: e.INGEST_STALE_MINUTES, sweepEveryMinutes: e.INGEST_SWEEP_EVERY_MINUTES, retrainEvery: e.CLASSIFIER_RETRAIN_EVERY },
   };
 }
 

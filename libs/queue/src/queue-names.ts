@@ -5,6 +5,8 @@
 export enum QueueName {
   /** Scanned mail: OCR → searchable PDF → classify → file or inbox. */
   Ingest = 'ingest',
+  /** Periodic sweep: re-enqueues or fails scans stuck in queued/processing. */
+  IngestSweep = 'ingest-sweep',
   /** Retraining the document classifier from filed documents. */
   Training = 'training',
   /** Audit chain anchors (signed checkpoints). */

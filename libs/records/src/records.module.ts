@@ -11,7 +11,7 @@ import { Document } from './documents/document.entity';
 import { DocumentFile } from './documents/document-file.entity';
 import { DocumentVersion } from './documents/document-version.entity';
 import { DocumentRepository } from './documents/document.repository';
-import { DocumentService } from './documents/document.service';
+import { DOCUMENT_DETAILS, DocumentDetailsContributor, DocumentService } from './documents/document.service';
 import { FilePlanUnit } from './file-plan/file-plan-unit.entity';
 import { FilePlanService } from './file-plan/file-plan.service';
 import { SeedService } from './seed/seed.service';
@@ -30,7 +30,9 @@ export const RECORDS_ENTITIES = [Department, FilePlanUnit, CaseFile, Document, D
     DocumentRepository,
     DocumentService,
     SeedService,
+    // extra fields of GET /documents/:id: other modules push their contributor onto this list at init
+    { provide: DOCUMENT_DETAILS, useValue: [] as DocumentDetailsContributor[] },
   ],
-  exports: [TypeOrmModule, Clock, DepartmentService, FilePlanService, CaseFileRepository, CaseFileService, DocumentRepository, DocumentService, SeedService],
+  exports: [TypeOrmModule, Clock, DepartmentService, FilePlanService, CaseFileRepository, CaseFileService, DocumentRepository, DocumentService, SeedService, DOCUMENT_DETAILS],
 })
 export class RecordsModule {}

@@ -1,0 +1,80 @@
+import { Controller, Get, HttpCode, Inject, MessageEvent, Post, Req, Sse } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { map, Observable } from 'rxjs';
+import { Ctx } from '@app/audit';
+import { Roles } from '@app/auth';
+import { DomainError, ErrorCode, RequestContext, Role, validateFields } from '@app/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { UuidParam } from '@app/records';
+import { readMultipart } from '@app/storage';
+import { BatchFields, BatchResponse } from './batch.dto';
+import { BatchService } from './batch.service';
+import { FileIntake, rejectedIntake, ScanIntakeService } from './scan-intake.service';
+
+@ApiTags('batches')
+@ApiBearerAuth()
+@Controller('api/v1/batches')
+export class BatchController {
+  constructor(
+    private readonly batches: BatchService,
+    private readonly intake: ScanIntakeService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Roles(Role.ScanOperator)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['files'],
+      properties: {
+        files: { type: 'array', items: { type: 'string', format: 'binary' } },
+        scanner: { type: 'string' },
+        profile: { type: 'string' },
+        departmentCode: { type: 'string' },
+        receivedAt: { type: 'string', format: 'date-time' },
+        anomalies: { type: 'string' },
+      },
+    },
+  })
+  @ApiAcceptedResponse({ type: BatchResponse })
+  async upload(@Ctx() ctx: RequestContext, @Req() req: Request): Promise<BatchResponse> {
+    let position = 0;
+    const { fields, files } = await readMultipart(req, { maxFileBytes: this.config.upload.maxBytes, maxFiles: this.config.ingest.maxFiles, maxFields: 10 }, (stream, info) => {
+      const at = position++;
+      if (info.field !== 'files') return Promise.reject(DomainError.validation(`unexpected file field ${info.field}; use "files"`));
+      return this.intake.receive(stream, info, at);
+    });
+    const intakes: FileIntake[] = files.map((f, i) => f.result ?? rejectedIntake(i, f.filename, f.error ?? new Error('not received'), this.config.upload.maxBytes));
+    const broken = files.find((f) => f.error && (!(f.error instanceof DomainError) || f.error.code === ErrorCode.ValidationFailed));
+    try {
+      if (broken) {
+        throw broken.error instanceof DomainError ? broken.error : new DomainError(ErrorCode.ServiceUnavailable, `storing ${broken.filename} failed; nothing was accepted, please retry`);
+      }
+      const valid = await validateFields(BatchFields, fields);
+      await this.batches.validateFields(valid);
+      return await this.batches.create(ctx, valid, intakes);
+    } catch (e) {
+      await this.intake.discard(intakes);
+      throw e;
+    }
+  }
+
+  @Get(':id')
+  @Roles(Role.ScanOperator, Role.Admin)
+  @ApiOkResponse({ type: BatchResponse })
+  get(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<BatchResponse> {
+    return this.batches.get(ctx, id);
+  }
+
+  /** Server-sent events: `document` (one per status change) and a final `batch` event. */
+  @Sse(':id/events')
+  @Roles(Role.ScanOperator, Role.Admin)
+  async events(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<Observable<MessageEvent>> {
+    const events = await this.batches.events(ctx, id);
+    return events.pipe(map((e) => ({ type: e.type, data: e.data })));
+  }
+}

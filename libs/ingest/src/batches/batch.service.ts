@@ -1,0 +1,242 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Observable } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { AuditService } from '@app/audit';
+import { AccessDeniedError, Clock, DomainError, ErrorCode, hasRole, RequestContext, Role } from '@app/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { QueueName } from '@app/queue';
+import { DocumentRepository } from '@app/records';
+import { CaptureRecordRepository } from '../capture/capture-record.repository';
+import { PROCESS_SCAN_JOB, ProcessScanJobData } from '../jobs/process-scan.job';
+import { BatchDocumentResponse, BatchFields, BatchResponse, batchStatus } from './batch.dto';
+import { BatchDuplicate, ScanBatch, ScanBatchRepository } from './scan-batch.repository';
+import type { FileIntake } from './scan-intake.service';
+
+export interface BatchEvent {
+  type: 'document' | 'batch';
+  data: Record<string, unknown>;
+}
+
+const EVENT_POLL_MS = 1000;
+const EVENT_MAX_MS = 2 * 3600 * 1000;
+
+/** Enqueues one pipeline job per accepted document; jobId = document id, so re-adding is a no-op. */
+export function scanJob(documentId: string, batchId: string) {
+  return { name: PROCESS_SCAN_JOB, data: { documentId, batchId } satisfies ProcessScanJobData, opts: { jobId: documentId } };
+}
+
+/**
+ * Scan batches: creates the batch with one document (queued or rejected) and one capture record
+ * per received file, detects duplicates by content hash, enqueues the pipeline and reports status.
+ * Who sees a batch: the scan operator who uploaded it, and administrators.
+ */
+@Injectable()
+export class BatchService {
+  private readonly logger = new Logger(BatchService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly batches: ScanBatchRepository,
+    private readonly documents: DocumentRepository,
+    private readonly captures: CaptureRecordRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @InjectQueue(QueueName.Ingest) private readonly queue: Queue<ProcessScanJobData>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Checks the text fields; called after the files are stored (multipart fields may come last). */
+  async validateFields(fields: BatchFields): Promise<void> {
+    if (fields.departmentCode && !(await this.batches.departmentExists(fields.departmentCode))) {
+      throw DomainError.validation(`unknown department ${fields.departmentCode}`, [{ field: 'departmentCode', errors: ['unknown department'] }]);
+    }
+    if (fields.receivedAt && new Date(fields.receivedAt).getTime() > this.clock.now().getTime() + 24 * 3600 * 1000) {
+      throw DomainError.validation('receivedAt lies in the future', [{ field: 'receivedAt', errors: ['lies in the future'] }]);
+    }
+  }
+
+  async create(ctx: RequestContext, fields: BatchFields, intakes: FileIntake[]): Promise<BatchResponse> {
+    if (!intakes.length) throw DomainError.validation('a batch needs at least one file part named "files"', [{ field: 'files', errors: ['required'] }]);
+    const actor = ctx.actor!;
+    const id = randomUUID();
+    const now = this.clock.now();
+    const anomalies = (fields.anomalies ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    const ordered = [...intakes].sort((a, b) => a.position - b.position);
+    const results: BatchDocumentResponse[] = [];
+    const accepted: string[] = [];
+
+    await this.dataSource.transaction(async (m) => {
+      await this.batches.insert(m, {
+        id,
+        createdBySub: actor.sub,
+        createdByName: actor.name ?? null,
+        scanner: fields.scanner ?? null,
+        profile: fields.profile ?? null,
+        departmentHint: fields.departmentCode ?? null,
+        receivedAt: fields.receivedAt ? new Date(fields.receivedAt) : null,
+      });
+      await this.batches.lockHashes(m, ordered.filter((i) => i.stored && !i.rejection).map((i) => i.stored!.sha256));
+      const duplicates: BatchDuplicate[] = [];
+      for (const intake of ordered) {
+        if (intake.stored && !intake.rejection) {
+          const existing = await this.batches.findDocumentByOriginalHash(m, intake.stored.sha256);
+          if (existing) {
+            duplicates.push({ position: intake.position, filename: intake.filename, duplicateOf: existing, sha256: intake.stored.sha256 });
+            results.push({ id: existing, filename: intake.filename, status: 'duplicate', duplicateOf: existing, error: 'identical content was already received' });
+            continue;
+          }
+        }
+        const status = intake.rejection ? 'rejected' : 'queued';
+        const doc = await this.documents.create(
+          m,
+          { title: intake.filename, status, source: 'scan', batchId: id, error: intake.rejection, caseFileId: null, departmentCode: null },
+          actor.sub,
+          intake.stored
+            ? [{ variant: 'original', storageKey: intake.stored.key, sha256: intake.stored.sha256, size: intake.stored.size, mimeType: intake.mimeType ?? 'application/octet-stream', filename: intake.filename }]
+            : [],
+        );
+        await this.captures.insert(m, {
+          documentId: doc.id,
+          batchId: id,
+          position: intake.position,
+          capturedBy: { sub: actor.sub, name: actor.name ?? null },
+          scanner: fields.scanner ?? null,
+          profile: fields.profile ?? null,
+          capturedAt: (fields.receivedAt ? new Date(fields.receivedAt) : now).toISOString(),
+          pageCount: intake.pageCount,
+          originalSha256: intake.stored?.sha256 ?? null,
+          originalFilename: intake.filename,
+          mimeType: intake.mimeType,
+          anomalies,
+          processingSteps: [{ at: now.toISOString(), step: intake.rejection ? `rejected at upload: ${intake.rejection}` : `original stored unchanged (sha256 ${intake.stored!.sha256})` }],
+        });
+        await this.audit.record(m, ctx, {
+          action: 'document.capture',
+          objectType: 'document',
+          objectId: doc.id,
+          details: { batchId: id, filename: intake.filename, status, sha256: intake.stored?.sha256 ?? null, pageCount: intake.pageCount, error: intake.rejection },
+        });
+        if (status === 'queued') accepted.push(doc.id);
+        results.push({ id: doc.id, filename: intake.filename, status, ...(intake.rejection ? { error: intake.rejection } : {}) });
+      }
+      if (duplicates.length) await this.batches.setDuplicates(m, id, duplicates);
+      await this.audit.record(m, ctx, {
+        action: 'batch.create',
+        objectType: 'batch',
+        objectId: id,
+        details: {
+          scanner: fields.scanner ?? null,
+          profile: fields.profile ?? null,
+          departmentHint: fields.departmentCode ?? null,
+          files: ordered.length,
+          accepted: accepted.length,
+          rejected: results.filter((r) => r.status === 'rejected').length,
+          duplicates: duplicates.length,
+        },
+      });
+    });
+    // after commit: a failed enqueue leaves the documents queued; the sweep enqueues them later
+    if (accepted.length) {
+      await this.queue.addBulk(accepted.map((docId) => scanJob(docId, id))).catch((e) => this.logger.error({ err: e, batchId: id }, 'enqueueing failed; the sweep will retry'));
+    }
+    return {
+      id,
+      status: batchStatus(results),
+      createdAt: now.toISOString(),
+      scanner: fields.scanner ?? null,
+      profile: fields.profile ?? null,
+      departmentCode: fields.departmentCode ?? null,
+      documents: results,
+    };
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<BatchResponse> {
+    const batch = await this.visible(ctx, id);
+    const response = await this.snapshot(batch);
+    await this.audit.recordAccess(ctx, { action: 'batch.read', objectType: 'batch', objectId: id });
+    return response;
+  }
+
+  /** Server-sent events: every status change of a document, then the batch once complete. Polls the database, so it works on any replica. */
+  async events(ctx: RequestContext, id: string): Promise<Observable<BatchEvent>> {
+    const batch = await this.visible(ctx, id);
+    await this.audit.recordAccess(ctx, { action: 'batch.events.read', objectType: 'batch', objectId: id });
+    return new Observable<BatchEvent>((subscriber) => {
+      const seen = new Map<string, string>();
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
+      const tick = async () => {
+        try {
+          const snap = await this.snapshot(batch);
+          for (const d of snap.documents) {
+            const key = `${d.status}|${d.caseFileId ?? ''}|${d.error ?? ''}`;
+            if (seen.get(d.id + d.filename) === key) continue;
+            seen.set(d.id + d.filename, key);
+            subscriber.next({ type: 'document', data: { ...d } });
+          }
+          if (snap.status === 'completed' || Date.now() - started > EVENT_MAX_MS) {
+            subscriber.next({ type: 'batch', data: { id: snap.id, status: snap.status } });
+            subscriber.complete();
+            return;
+          }
+        } catch (e) {
+          this.logger.warn({ err: e, batchId: id }, 'batch events poll failed');
+        }
+        if (!stopped) timer = setTimeout(tick, EVENT_POLL_MS);
+      };
+      void tick();
+      return () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+      };
+    });
+  }
+
+  private async snapshot(batch: ScanBatch): Promise<BatchResponse> {
+    const rows = await this.batches.documents(batch.id);
+    const documents: Array<BatchDocumentResponse & { position: number }> = rows.map((r) => ({
+      position: r.position,
+      id: r.id,
+      filename: r.filename,
+      status: r.status,
+      ...(r.caseFileId ? { caseFileId: r.caseFileId } : {}),
+      ...(r.status === 'needs_review' && r.departmentCode ? { departmentCode: r.departmentCode } : {}),
+      ...(r.pageCount !== null ? { pageCount: r.pageCount } : {}),
+      ...(r.error ? { error: r.error } : {}),
+    }));
+    for (const d of batch.duplicates) {
+      documents.push({ position: d.position, id: d.duplicateOf, filename: d.filename, status: 'duplicate', duplicateOf: d.duplicateOf, error: 'identical content was already received' });
+    }
+    documents.sort((a, b) => a.position - b.position);
+    return {
+      id: batch.id,
+      status: batchStatus(documents),
+      createdAt: batch.createdAt.toISOString(),
+      scanner: batch.scanner,
+      profile: batch.profile,
+      departmentCode: batch.departmentHint,
+      documents: documents.map(({ position: _p, ...d }) => d),
+    };
+  }
+
+  private async visible(ctx: RequestContext, id: string): Promise<ScanBatch> {
+    const batch = await this.batches.findById(id);
+    if (!batch) throw DomainError.notFound('batch', id);
+    const own = hasRole(ctx.actor, Role.ScanOperator) && ctx.actor!.sub === batch.createdBySub;
+    if (!own && !hasRole(ctx.actor, Role.Admin)) throw new AccessDeniedError('batch', id, 'batch');
+    return batch;
+  }
+
+  /** For the controller: the error a failed part turns into, or a 503 for infrastructure failures. */
+  static isInfrastructureFailure(e: Error): boolean {
+    return !(e instanceof DomainError) || e.code === ErrorCode.ServiceUnavailable;
+  }
+}

@@ -1,0 +1,59 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { DomainError } from '@app/common';
+import { ScanRejectedError } from '@app/ocr';
+import { QueueName } from '@app/queue';
+import { IngestPipeline, PermanentScanFailure, PipelineOutcome } from '../pipeline/ingest-pipeline.service';
+import { ProcessScanJobData } from './process-scan.job';
+
+/**
+ * Runs the scan pipeline for one document (jobId = document id). Permanent failures (rejected
+ * scan, missing or tampered original) end the document `failed` at once without retry; anything
+ * else is retried with backoff and, when attempts run out, also ends `failed` with the reason.
+ * Stalled jobs (worker crash) are picked up again by BullMQ; the sweep catches the rest.
+ */
+@Processor(QueueName.Ingest, { lockDuration: 120_000, maxStalledCount: 2 })
+export class ProcessScanProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ProcessScanProcessor.name);
+
+  constructor(
+    private readonly pipeline: IngestPipeline,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    // documents in parallel up to the OCR pool size (pages of one document also share the pool)
+    this.worker.concurrency = Math.max(1, this.config.ocr.workers);
+  }
+
+  async process(job: Job<ProcessScanJobData>): Promise<PipelineOutcome> {
+    const started = Date.now();
+    const { documentId, batchId } = job.data;
+    this.logger.log({ jobId: job.id, documentId, batchId, attempt: job.attemptsMade + 1 }, 'ProcessScanJob start');
+    try {
+      const outcome = await this.pipeline.run(documentId, batchId);
+      this.logger.log({ jobId: job.id, ...outcome, ms: Date.now() - started }, 'ProcessScanJob done');
+      return outcome;
+    } catch (e) {
+      if (e instanceof ScanRejectedError || e instanceof PermanentScanFailure || (e instanceof DomainError && e.status < 500 && e.status !== 409)) {
+        await this.pipeline.fail(documentId, (e as Error).message);
+        throw new UnrecoverableError((e as Error).message);
+      }
+      throw e;
+    }
+  }
+
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<ProcessScanJobData> | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const exhausted = error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    this.logger.warn({ jobId: job.id, documentId: job.data.documentId, attempt: job.attemptsMade, exhausted, err: error.message }, 'ProcessScanJob failed');
+    if (exhausted) {
+      await this.pipeline.fail(job.data.documentId, `processing failed: ${error.message}`).catch((e) => this.logger.error({ err: e, documentId: job.data.documentId }, 'could not mark the scan failed; the sweep will'));
+    }
+  }
+}
