@@ -197,18 +197,18 @@ export async function renderLetter(letter: LetterSpec | string[], options: ScanO
     grey[p] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
   let image = sharp(grey, { raw: { width, height, channels: 1 } });
+  const rotation = options.rotation ?? 0;
+  if (rotation) image = image.rotate(rotation);
   const blur = options.blur ?? 0.6;
   if (blur >= 0.3) image = image.blur(blur);
-  const rotation = options.rotation ?? 0;
-  if (rotation) image = sharp(await image.raw().toBuffer(), { raw: { width, height, channels: 1 } }).rotate(rotation);
-  const png = await image.withMetadata({ density: dpi }).png({ compressionLevel: 6 }).toBuffer();
+  const png = await image.toColourspace('b-w').withDensity(dpi).png({ compressionLevel: 6 }).toBuffer();
   const meta = await sharp(png).metadata();
   return { png, text: printed.join('\n'), width: meta.width!, height: meta.height!, dpi };
 }
 
 /** The page as a JPEG (what most scanners deliver), resolution kept. */
 export async function toJpeg(page: ScannedPage, quality = 85): Promise<Buffer> {
-  return sharp(page.png).withMetadata({ density: page.dpi }).jpeg({ quality }).toBuffer();
+  return sharp(page.png).withDensity(page.dpi).jpeg({ quality }).toBuffer();
 }
 
 /** The page as a single-page TIFF (deflate-compressed greyscale). */
