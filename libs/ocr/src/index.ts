@@ -1,1 +1,5 @@
 export * from './document-processor';
+export * from './ocr.module';
+export { TesseractDocumentProcessor, OCR_DEFAULTS, SEARCHABLE_PDF_NAME } from './tesseract-document-processor';
+export { TesseractPool, type TesseractPoolOptions } from './tesseract/tesseract-pool';
+export { scanTypeOf } from './scan-type';
