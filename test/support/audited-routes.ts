@@ -174,6 +174,14 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
     },
   },
 
+  // ---- records API: search -----------------------------------------------------------------------
+  'GET /api/v1/search': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'search',
+    call: (c) => c.request('get', '/api/v1/search?q=Antrag').expect(200),
+  },
+
   // ---- records API: auditor ----------------------------------------------------------------------
   'GET /api/v1/audit/events': {
     app: 'records-api',

@@ -132,4 +132,12 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     },
     expect: caseworkerWork(201),
   },
+
+  // ---- search ------------------------------------------------------------------------------------
+  'GET /api/v1/search': {
+    app: 'records-api',
+    // department 32 asked for by name: caseworker 50 is refused (403), records managers may not read content
+    call: (c) => c.request('get', '/api/v1/search?q=Antrag&departmentCode=32'),
+    expect: { anonymous: 401, scanOperator: 403, own: 200, other: 403, recordsManager: 403, auditor: 403, admin: 403 },
+  },
 };

@@ -7,6 +7,7 @@ import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
 import { QueueModule } from '@app/queue';
 import { RecordsHttpModule } from '@app/records';
+import { SearchHttpModule } from '@app/search';
 import { StorageModule } from '@app/storage';
 
 /** Records API: case files, documents, search, retention and the auditor's API. */
@@ -21,6 +22,7 @@ import { StorageModule } from '@app/storage';
     AuditModule,
     HealthModule,
     RecordsHttpModule,
+    SearchHttpModule,
   ],
 })
 export class RecordsApiModule {}

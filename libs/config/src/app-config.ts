@@ -56,6 +56,9 @@ export const configSchema = z
     INGEST_STALE_MINUTES: z.coerce.number().positive().default(15),
     INGEST_SWEEP_EVERY_MINUTES: z.coerce.number().positive().default(5),
     CLASSIFIER_RETRAIN_EVERY: z.coerce.number().int().min(1).default(20),
+    SEARCH_CANDIDATES: z.coerce.number().int().min(20).max(100_000).default(1000),
+    SEARCH_EXCERPT_CHARS: z.coerce.number().int().min(200).max(1_000_000).default(8000),
+    SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3' && !env.S3_ENDPOINT) {
@@ -95,6 +98,12 @@ export interface AppConfig {
   retention: { sweepEveryMinutes: number };
   seedDemoData: boolean;
   ingest: { maxFiles: number; staleMinutes: number; sweepEveryMinutes: number; retrainEvery: number };
+  /**
+   * Full-text search: ranking covers the newest `candidates` matches of the caller's departments;
+   * snippets are cut from the first `excerptChars` characters of a text; a search running longer
+   * than `timeoutMs` is cancelled (503).
+   */
+  search: { candidates: number; excerptChars: number; timeoutMs: number };
 }
 
 /** Names of variables whose values must never reach logs. */
@@ -153,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     retention: { sweepEveryMinutes: e.RETENTION_SWEEP_EVERY_MINUTES },
     seedDemoData: e.SEED_DEMO_DATA,
     ingest: { maxFiles: e.INGEST_MAX_FILES, staleMinutes: e.INGEST_STALE_MINUTES, sweepEveryMinutes: e.INGEST_SWEEP_EVERY_MINUTES, retrainEvery: e.CLASSIFIER_RETRAIN_EVERY },
+    search: { candidates: e.SEARCH_CANDIDATES, excerptChars: e.SEARCH_EXCERPT_CHARS, timeoutMs: e.SEARCH_TIMEOUT_MS },
   };
 }
 
