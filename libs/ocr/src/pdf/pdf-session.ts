@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ScanRejectedError } from '../document-processor';
@@ -24,6 +25,22 @@ export interface PdfPageResult {
 
 const WORKER_FILE = path.join(__dirname, `pdf-page.worker${path.extname(__filename)}`);
 
+let workerCode: string | undefined;
+
+/** The worker's TypeScript source as CommonJS (only when running from sources; swc is a dev dependency). */
+function transpiledWorker(): string {
+  if (workerCode === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const swc = require('@swc/core');
+    workerCode = swc.transformSync(readFileSync(WORKER_FILE, 'utf8'), {
+      filename: WORKER_FILE,
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    }).code as string;
+  }
+  return workerCode;
+}
+
 /**
  * One PDF opened in its own worker thread. Each request has a timeout; a request that times out,
  * or a thread that runs out of heap, ends the session with a ScanRejectedError (the file is
@@ -39,9 +56,14 @@ export class PdfSession {
     const init: PdfWorkerInit = { maxImagePixels: limits.maxImagePixels };
     const resourceLimits = { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 48 };
     if (WORKER_FILE.endsWith('.ts')) {
-      // Running from TypeScript sources (tests, ts-node scripts): compile the worker on the fly.
-      const bootstrap = `require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } }); require(${JSON.stringify(WORKER_FILE)});`;
-      this.worker = new Worker(bootstrap, { eval: true, workerData: init, resourceLimits, stdout: true, stderr: true });
+      // Running from TypeScript sources (tests, ts-node scripts): the worker (one self-contained
+      // file) is transpiled once in this thread and run as a CommonJS module in the new thread.
+      const bootstrap = `
+        const path = require('node:path'); const Module = require('node:module');
+        const { file, code } = require('node:worker_threads').workerData.source;
+        const m = new Module(file); m.filename = file; m.paths = Module._nodeModulePaths(path.dirname(file));
+        m._compile(code, file);`;
+      this.worker = new Worker(bootstrap, { eval: true, workerData: { ...init, source: { file: WORKER_FILE, code: transpiledWorker() } }, resourceLimits, stdout: true, stderr: true });
     } else {
       this.worker = new Worker(WORKER_FILE, { workerData: init, resourceLimits, stdout: true, stderr: true });
     }

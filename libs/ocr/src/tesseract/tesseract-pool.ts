@@ -66,6 +66,11 @@ export class TesseractPool {
     return this.options.size;
   }
 
+  /** Recognition workers currently started (0 until the first page is recognised). */
+  get startedWorkers(): number {
+    return this.created;
+  }
+
   get langs(): string {
     return this.options.langs;
   }
