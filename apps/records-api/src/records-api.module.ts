@@ -7,6 +7,7 @@ import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
 import { QueueModule } from '@app/queue';
 import { RecordsHttpModule } from '@app/records';
+import { RetentionHttpModule } from '@app/retention';
 import { SearchHttpModule } from '@app/search';
 import { StorageModule } from '@app/storage';
 
@@ -22,6 +23,7 @@ import { StorageModule } from '@app/storage';
     AuditModule,
     HealthModule,
     RecordsHttpModule,
+    RetentionHttpModule,
     SearchHttpModule,
   ],
 })

@@ -5,10 +5,11 @@ import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
 import { QueueModule } from '@app/queue';
+import { RetentionWorkerModule } from '@app/retention';
 import { StorageModule } from '@app/storage';
 
 /** Worker: BullMQ processors only; HTTP serves nothing but /health. */
 @Module({
-  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, HealthModule],
+  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, HealthModule, RetentionWorkerModule],
 })
 export class WorkerModule {}

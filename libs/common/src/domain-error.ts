@@ -12,6 +12,8 @@ export enum ErrorCode {
   CaseFileClosed = 'CaseFileClosed',
   LegalHold = 'LegalHold',
   RetentionNotExpired = 'RetentionNotExpired',
+  /** Retention has run out: the record leaves only through a disposal run (Aussonderung). */
+  DisposalRequired = 'DisposalRequired',
   PayloadTooLarge = 'PayloadTooLarge',
   UnsupportedMediaType = 'UnsupportedMediaType',
   UnprocessableContent = 'UnprocessableContent',
@@ -31,6 +33,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.CaseFileClosed]: 409,
   [ErrorCode.LegalHold]: 409,
   [ErrorCode.RetentionNotExpired]: 409,
+  [ErrorCode.DisposalRequired]: 409,
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.UnsupportedMediaType]: 415,
   [ErrorCode.UnprocessableContent]: 422,

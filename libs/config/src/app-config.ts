@@ -51,6 +51,9 @@ export const configSchema = z
     OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/).default('deu+eng'),
     OCR_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
     RETENTION_SWEEP_EVERY_MINUTES: z.coerce.number().positive().default(60),
+    XDOMEA_SCHEMA_DIR: optionalString,
+    XDOMEA_SENDER_NAME: z.string().min(1).default('Stadtverwaltung'),
+    XDOMEA_ARCHIVE_NAME: z.string().min(1).default('Stadtarchiv'),
     SEED_DEMO_DATA: bool.default('true'),
     INGEST_MAX_FILES: z.coerce.number().int().min(1).max(10_000).default(200),
     INGEST_STALE_MINUTES: z.coerce.number().positive().default(15),
@@ -95,7 +98,14 @@ export interface AppConfig {
   records: { referencePattern: string };
   audit: { enabled: boolean; anchorEvery: number; anchorMinutes: number; anchorKey: string };
   ocr: { workers: number; langs: string; timeoutMs: number };
-  retention: { sweepEveryMinutes: number };
+  retention: {
+    sweepEveryMinutes: number;
+    /** xdomea 3.1.0 XSDs for validating incoming messages with xmllint (absent: in-repo check only). */
+    xdomeaSchemaDir: string;
+    /** Absender (us) and Empfaenger (the archive) of disposal messages. */
+    senderName: string;
+    archiveName: string;
+  };
   seedDemoData: boolean;
   ingest: { maxFiles: number; staleMinutes: number; sweepEveryMinutes: number; retrainEvery: number };
   /**
@@ -159,7 +169,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       anchorKey: e.AUDIT_ANCHOR_KEY ?? jwtSecret ?? 'eakte-anchor',
     },
     ocr: { workers: e.OCR_WORKERS, langs: e.OCR_LANGS, timeoutMs: e.OCR_TIMEOUT_SECONDS * 1000 },
-    retention: { sweepEveryMinutes: e.RETENTION_SWEEP_EVERY_MINUTES },
+    retention: {
+      sweepEveryMinutes: e.RETENTION_SWEEP_EVERY_MINUTES,
+      xdomeaSchemaDir: path.resolve(e.XDOMEA_SCHEMA_DIR ?? path.join('..', 'shared', 'xdomea', '3.1.0')),
+      senderName: e.XDOMEA_SENDER_NAME,
+      archiveName: e.XDOMEA_ARCHIVE_NAME,
+    },
     seedDemoData: e.SEED_DEMO_DATA,
     ingest: { maxFiles: e.INGEST_MAX_FILES, staleMinutes: e.INGEST_STALE_MINUTES, sweepEveryMinutes: e.INGEST_SWEEP_EVERY_MINUTES, retrainEvery: e.CLASSIFIER_RETRAIN_EVERY },
     search: { candidates: e.SEARCH_CANDIDATES, excerptChars: e.SEARCH_EXCERPT_CHARS, timeoutMs: e.SEARCH_TIMEOUT_MS },

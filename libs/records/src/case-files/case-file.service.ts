@@ -140,7 +140,9 @@ export class CaseFileService {
   async reopen(ctx: RequestContext, id: string, reason: string): Promise<CaseFile> {
     return this.dataSource.transaction(async (m) => {
       const caseFile = await this.lockWorkable(m, ctx, id);
-      if (caseFile.status !== 'closed') throw DomainError.conflict(`case file ${caseFile.reference} is ${caseFile.status}, only closed files can be reopened`);
+      // a file marked due for disposal may still be reopened (it leaves the due list); once offered
+      // to the archive or handed over it may not
+      if (caseFile.status !== 'closed' && caseFile.status !== 'due') throw DomainError.conflict(`case file ${caseFile.reference} is ${caseFile.status}, only closed files can be reopened`);
       const unit = await m.getRepository(FilePlanUnit).findOneByOrFail({ code: caseFile.filePlanCode });
       const previous = caseFile.closedAt;
       caseFile.status = 'open';

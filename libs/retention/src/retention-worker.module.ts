@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { RetentionScheduler } from './jobs/retention-scheduler';
+import { RetentionSweepProcessor } from './jobs/retention-sweep.processor';
+import { RetentionModule } from './retention.module';
+
+/** The retention processor and its schedule (worker only). */
+@Module({
+  imports: [RetentionModule],
+  providers: [RetentionSweepProcessor, RetentionScheduler],
+})
+export class RetentionWorkerModule {}

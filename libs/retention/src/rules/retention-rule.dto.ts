@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsInt, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import type { DisposalAction, RetentionTrigger } from '@app/records';
+
+export class ChangeRetentionRuleDto {
+  @ApiProperty({ nullable: true, description: 'years to keep; null = keep forever; 0 = due as soon as the trigger date has passed', example: 10 })
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  years: number | null;
+
+  @ApiProperty({ enum: ['closed', 'created'], description: 'closed = zdA date, created = opening date' })
+  @IsIn(['closed', 'created'])
+  trigger: RetentionTrigger;
+
+  @ApiProperty({ enum: ['destroy', 'archive', 'review'], description: 'Aussonderungsart proposal: V, A, B' })
+  @IsIn(['destroy', 'archive', 'review'])
+  disposal: DisposalAction;
+
+  @ApiProperty({ description: 'why the rule changes (audited)' })
+  @IsString()
+  @Length(3, 2000)
+  reason: string;
+}
+
+export class RetentionRuleChangeResponse {
+  @ApiProperty() code: string;
+  @ApiProperty() retention: { years: number | null; trigger: string; disposal: string };
+  @ApiProperty() previous: { years: number | null; trigger: string; disposal: string };
+  @ApiProperty({ description: 'case files whose retainUntil was recomputed' }) recomputed: number;
+  @ApiProperty({ description: 'case files taken off the due list because their retention now runs longer' }) undue: number;
+}
