@@ -21,6 +21,7 @@
 import type { Test } from 'supertest';
 import type { TestApp, TestUser } from './app';
 import { users } from './app';
+import { RETENTION_ROUTES } from '../retention-routes';
 
 export type AppName = 'records-api' | 'ingest';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -201,6 +202,8 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
     action: 'audit.verify',
     call: (c) => c.request('get', '/api/v1/audit/verify').expect(200),
   },
+  // retention, legal holds, refused deletions and disposal: rows in test/retention-routes.ts
+  ...RETENTION_ROUTES,
 };
 
 let fixtureSeq = 0;
