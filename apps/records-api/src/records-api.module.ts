@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '@app/audit';
+import { AuditHttpModule, AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
 import { loggingModule } from '@app/common';
 import { ConfigModule } from '@app/config';
@@ -21,6 +21,7 @@ import { StorageModule } from '@app/storage';
     QueueModule,
     AuthModule,
     AuditModule,
+    AuditHttpModule,
     HealthModule,
     RecordsHttpModule,
     RetentionHttpModule,

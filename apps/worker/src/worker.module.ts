@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '@app/audit';
+import { AuditModule, AuditWorkerModule } from '@app/audit';
 import { loggingModule } from '@app/common';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
@@ -10,6 +10,6 @@ import { StorageModule } from '@app/storage';
 
 /** Worker: BullMQ processors only; HTTP serves nothing but /health. */
 @Module({
-  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, HealthModule, RetentionWorkerModule],
+  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, AuditWorkerModule, HealthModule, RetentionWorkerModule],
 })
 export class WorkerModule {}

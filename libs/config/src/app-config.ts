@@ -47,6 +47,7 @@ export const configSchema = z
     AUDIT_ANCHOR_EVERY: z.coerce.number().int().positive().default(1000),
     AUDIT_ANCHOR_MINUTES: z.coerce.number().positive().default(10),
     AUDIT_ANCHOR_KEY: optionalString,
+    AUDIT_ANCHOR_CHECK_SECONDS: z.coerce.number().positive().max(3600).default(30),
     OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.cpus().length)),
     OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/).default('deu+eng'),
     OCR_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
@@ -96,7 +97,7 @@ export interface AppConfig {
   };
   upload: { maxBytes: number; maxPages: number };
   records: { referencePattern: string };
-  audit: { enabled: boolean; anchorEvery: number; anchorMinutes: number; anchorKey: string };
+  audit: { enabled: boolean; anchorEvery: number; anchorMinutes: number; anchorKey: string; anchorCheckSeconds: number };
   ocr: { workers: number; langs: string; timeoutMs: number };
   retention: {
     sweepEveryMinutes: number;
@@ -167,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       anchorEvery: e.AUDIT_ANCHOR_EVERY,
       anchorMinutes: e.AUDIT_ANCHOR_MINUTES,
       anchorKey: e.AUDIT_ANCHOR_KEY ?? jwtSecret ?? 'eakte-anchor',
+      anchorCheckSeconds: e.AUDIT_ANCHOR_CHECK_SECONDS,
     },
     ocr: { workers: e.OCR_WORKERS, langs: e.OCR_LANGS, timeoutMs: e.OCR_TIMEOUT_SECONDS * 1000 },
     retention: {

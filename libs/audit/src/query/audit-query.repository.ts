@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { AuditRecord } from '../audit-event';
+import { AUDIT_SELECT } from '../audit.repository';
+import { AuditFilter, SortOrder, filterSql } from './audit-filter';
+
+export interface StoredAnchor {
+  id: string;
+  seq: string;
+  hash: string;
+  signature: string;
+  createdAt: string;
+}
+
+/** Reads the audit trail: pages, keyset batches for export and verification, anchors, head. */
+@Injectable()
+export class AuditQueryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The driver's pg pool: large reads skip the ORM layer. */
+  private get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  private async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params)).rows as T[];
+  }
+
+  /** Up to `limit` events after the keyset position `afterSeq` in the given order. */
+  page(filter: AuditFilter, options: { order: SortOrder; afterSeq?: string; limit: number }): Promise<AuditRecord[]> {
+    const params: unknown[] = [];
+    let where = filterSql(filter, params);
+    if (options.afterSeq) {
+      params.push(options.afterSeq);
+      where += ` AND seq ${options.order === 'asc' ? '>' : '<'} $${params.length}::bigint`;
+    }
+    params.push(options.limit);
+    return this.rows<AuditRecord>(
+      `SELECT ${AUDIT_SELECT} FROM audit_events WHERE ${where} ORDER BY audit_events.seq ${options.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /**
+   * All matching events in sequence order, in keyset batches (constant memory); the next batch
+   * is fetched while the caller works on the current one.
+   */
+  async *batches(filter: AuditFilter, batchSize = 5000): AsyncGenerator<AuditRecord[]> {
+    let after: string | undefined;
+    let next: Promise<AuditRecord[]> | null = this.page(filter, { order: 'asc', limit: batchSize });
+    while (next) {
+      const batch: AuditRecord[] = await next;
+      if (!batch.length) return;
+      after = batch[batch.length - 1].seq;
+      next = batch.length === batchSize ? this.page(filter, { order: 'asc', afterSeq: after, limit: batchSize }) : null;
+      yield batch;
+    }
+  }
+
+  async head(): Promise<{ seq: string; hash: string }> {
+    const [head] = await this.rows<{ seq: string; hash: string }>('SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1');
+    return head ?? { seq: '0', hash: '0'.repeat(64) };
+  }
+
+  async lastSeq(): Promise<string> {
+    const [row] = await this.rows<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM audit_events');
+    return row?.seq ?? '0';
+  }
+
+  async hashAt(seq: string): Promise<string | null> {
+    const [row] = await this.rows<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1::bigint', [seq]);
+    return row?.hash ?? null;
+  }
+
+  /** The sequence number holding an event with this hash (slow path: only used to explain a break). */
+  async seqOfHash(hash: string): Promise<string | null> {
+    const [row] = await this.rows<{ seq: string }>('SELECT seq::text AS seq FROM audit_events WHERE hash = $1 LIMIT 1', [hash]);
+    return row?.seq ?? null;
+  }
+
+  /** The sequence numbers bounding a time range (null when no event falls into it). */
+  async seqRangeForTime(from?: string, to?: string): Promise<{ fromSeq: string | null; toSeq: string | null }> {
+    const params: unknown[] = [];
+    const where = filterSql({ from, to }, params);
+    const [row] = await this.rows<{ lo: string | null; hi: string | null }>(
+      `SELECT min(seq)::text AS lo, max(seq)::text AS hi FROM audit_events WHERE ${where}`,
+      params,
+    );
+    return { fromSeq: row?.lo ?? null, toSeq: row?.hi ?? null };
+  }
+
+  anchors(): Promise<StoredAnchor[]> {
+    return this.rows<StoredAnchor>(
+      `SELECT id::text AS id, seq::text AS seq, hash, signature,
+              to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt"
+         FROM audit_anchors ORDER BY seq, id`,
+    );
+  }
+
+  /** The lead department of a case file; undefined when there is no such case file (any more). */
+  async caseFileDepartment(id: string): Promise<string | undefined> {
+    const [row] = await this.rows<{ department_code: string }>('SELECT department_code FROM case_files WHERE id = $1::uuid', [id]);
+    return row?.department_code;
+  }
+
+  async hasEventsFor(caseFileId: string): Promise<boolean> {
+    const [row] = await this.rows<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM audit_events WHERE case_file_id = $1::uuid) AS found', [caseFileId]);
+    return !!row?.found;
+  }
+}
