@@ -11,7 +11,8 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
-const PG_HINT =
+/** How to provide PostgreSQL, for start-up errors. */
+export const PG_HINT =
   'Start PostgreSQL (e.g. `pg_ctlcluster 15 main start` or `docker compose up -d postgres`) or set DATABASE_URL.';
 
 function adminUrl(url: string): string {
