@@ -33,7 +33,8 @@ export const configSchema = z
     RECORDS_PORT: port.default(3000),
     INGEST_PORT: port.default(3001),
     WORKER_HEALTH_PORT: port.default(3002),
-    AUTH_JWT_SECRET: optionalString,
+    // checked here, not in superRefine, so that it is listed together with every other bad variable
+    AUTH_JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
     AUTH_ISSUER: optionalString,
     AUTH_JWKS_URL: optionalString,
     AUTH_AUDIENCE: optionalString,
@@ -70,9 +71,6 @@ export const configSchema = z
     }
     if (env.NODE_ENV === 'production' && !env.AUTH_JWKS_URL && !env.AUTH_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWKS_URL (OIDC) or AUTH_JWT_SECRET in production' });
-    }
-    if (env.AUTH_JWT_SECRET && env.AUTH_JWT_SECRET.length < 16) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'must be at least 16 characters' });
     }
   });
 
