@@ -7,9 +7,10 @@ import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
 import { QueueModule } from '@app/queue';
 import { StorageModule } from '@app/storage';
+import { IngestHttpModule } from '@app/ingest';
 
 /** Ingest service: the scan centre uploads batches here; slow work is queued for the worker. */
 @Module({
-  imports: [ConfigModule, loggingModule('ingest'), DatabaseModule, StorageModule, QueueModule, AuthModule, AuditModule, HealthModule],
+  imports: [ConfigModule, loggingModule('ingest'), DatabaseModule, StorageModule, QueueModule, AuthModule, AuditModule, HealthModule, IngestHttpModule],
 })
 export class IngestAppModule {}

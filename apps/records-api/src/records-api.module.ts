@@ -10,6 +10,7 @@ import { RecordsHttpModule } from '@app/records';
 import { RetentionHttpModule } from '@app/retention';
 import { SearchHttpModule } from '@app/search';
 import { StorageModule } from '@app/storage';
+import { InboxHttpModule } from '@app/ingest';
 
 /** Records API: case files, documents, search, retention and the auditor's API. */
 @Module({
@@ -26,6 +27,7 @@ import { StorageModule } from '@app/storage';
     RecordsHttpModule,
     RetentionHttpModule,
     SearchHttpModule,
+    InboxHttpModule,
   ],
 })
 export class RecordsApiModule {}

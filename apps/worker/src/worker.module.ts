@@ -7,9 +7,10 @@ import { HealthModule } from '@app/health';
 import { QueueModule } from '@app/queue';
 import { RetentionWorkerModule } from '@app/retention';
 import { StorageModule } from '@app/storage';
+import { IngestWorkerModule } from '@app/ingest';
 
 /** Worker: BullMQ processors only; HTTP serves nothing but /health. */
 @Module({
-  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, AuditWorkerModule, HealthModule, RetentionWorkerModule],
+  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, AuditWorkerModule, HealthModule, RetentionWorkerModule, IngestWorkerModule],
 })
 export class WorkerModule {}

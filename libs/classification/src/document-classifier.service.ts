@@ -13,7 +13,9 @@ export interface TextPrediction {
 }
 
 const RELOAD_MS = 15_000;
-const MAX_TRAINING_DOCUMENTS = 50_000;
+const MAX_TRAINING_DOCUMENTS = 20_000;
+/** A token occurring under more than this share of the labels is not learned (see retrain). */
+export const MAX_LABEL_SHARE = 0.5;
 
 /** A model trained on the seed rules only (before the first retraining, and in unit tests). */
 export function seedModels(): Record<ClassifierModelName, NaiveBayesModel> {
@@ -48,17 +50,41 @@ export class DocumentClassifier {
     return { documentType: predict(models.document_type, tokens), department: predict(models.department, tokens), modelVersion: { ...this.versions } };
   }
 
-  /** Rebuilds both models from the seed rules plus every filed document; returns the new versions. */
+  /**
+   * Rebuilds both models from the seed rules plus every filed document; returns the new versions.
+   * Each document counts its distinct tokens once, and a token is learned only when it occurs
+   * under at most half of the labels that have filed documents (letterhead, the city's address
+   * and greetings occur under all of them: they say nothing about type or department, yet with
+   * few filings they would outvote the keywords). So the organisation's own documents take over
+   * from the seed rules as filings of different kinds accumulate.
+   */
   async retrain(): Promise<{ versions: Record<string, number>; documents: number }> {
     const models = seedModels();
-    let documents = 0;
+    const examples: Array<{ tokens: string[]; documentType: string | null; departmentCode: string | null }> = [];
     for await (const ex of this.repository.trainingExamples(MAX_TRAINING_DOCUMENTS)) {
-      const tokens = tokenize(ex.text);
-      if (!tokens.length) continue;
-      documents++;
-      if (ex.documentType && ex.documentType !== 'sonstiges') train(models.document_type, ex.documentType, tokens);
-      if (ex.departmentCode) train(models.department, ex.departmentCode, tokens);
+      const tokens = [...new Set(tokenize(ex.text))];
+      if (tokens.length) examples.push({ tokens, documentType: ex.documentType && ex.documentType !== 'sonstiges' ? ex.documentType : null, departmentCode: ex.departmentCode });
     }
+    const learn = (name: ClassifierModelName, labelOf: (e: (typeof examples)[number]) => string | null) => {
+      const labelsByToken = new Map<string, Set<string>>();
+      const labels = new Set<string>();
+      for (const ex of examples) {
+        const label = labelOf(ex);
+        if (!label) continue;
+        labels.add(label);
+        for (const t of ex.tokens) (labelsByToken.get(t) ?? labelsByToken.set(t, new Set()).get(t)!).add(label);
+      }
+      const maxLabels = labels.size * MAX_LABEL_SHARE;
+      for (const ex of examples) {
+        const label = labelOf(ex);
+        if (!label) continue;
+        const tokens = ex.tokens.filter((t) => labelsByToken.get(t)!.size <= maxLabels);
+        if (tokens.length) train(models[name], label, tokens);
+      }
+    };
+    learn('document_type', (e) => e.documentType);
+    learn('department', (e) => e.departmentCode);
+    const documents = examples.length;
     const now = this.clock.now();
     const versions: Record<string, number> = {};
     for (const name of ['document_type', 'department'] as const) versions[name] = await this.repository.save(name, finish(models[name]), documents, now);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
 import { ClassificationModule, ClassificationWorkerModule } from '@app/classification';
 import { OcrModule } from '@app/ocr';
 import { RecordsModule } from '@app/records';
@@ -20,7 +21,7 @@ import { ScanDocumentRepository } from './pipeline/scan-document.repository';
 
 /** Scanned-mail ingest: batches, capture records, the pipeline and the sweep (services only). */
 @Module({
-  imports: [RecordsModule, OcrModule, ClassificationModule],
+  imports: [AuditModule, RecordsModule, OcrModule, ClassificationModule],
   providers: [ScanBatchRepository, CaptureRecordRepository, ScanIntakeService, BatchService, ScanDocumentRepository, IngestPipeline, StaleScanSweeper],
   exports: [ScanBatchRepository, CaptureRecordRepository, ScanIntakeService, BatchService, ScanDocumentRepository, IngestPipeline, StaleScanSweeper],
 })
@@ -42,7 +43,7 @@ export class IngestWorkerModule {}
 
 /** Records API: the review inbox, manual filing, and capture record/transfer note on GET /documents/:id. */
 @Module({
-  imports: [RecordsModule, ClassificationModule],
+  imports: [AuditModule, RecordsModule, ClassificationModule],
   controllers: [InboxController],
   providers: [InboxRepository, InboxService, CaptureRecordRepository, CaptureDetailsContributor, CaptureDetailsRegistration],
 })

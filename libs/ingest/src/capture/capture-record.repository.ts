@@ -63,9 +63,9 @@ export class CaptureRecordRepository {
     );
   }
 
-  /** Replaces the logged processing steps (a rerun logs the steps of the run that committed). */
-  async setProcessing(m: EntityManager, documentId: string, steps: ProcessingStep[], pageCount: number): Promise<void> {
-    await m.query(`UPDATE capture_records SET processing_steps = $2, page_count = COALESCE(page_count, $3) WHERE document_id = $1`, [
+  /** Appends the steps of the pipeline run that committed its result (reruns before it left nothing). */
+  async appendProcessing(m: EntityManager, documentId: string, steps: ProcessingStep[], pageCount: number): Promise<void> {
+    await m.query(`UPDATE capture_records SET processing_steps = processing_steps || $2::jsonb, page_count = COALESCE(page_count, $3) WHERE document_id = $1`, [
       documentId,
       JSON.stringify(steps),
       pageCount,

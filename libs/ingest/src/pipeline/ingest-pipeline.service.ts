@@ -184,7 +184,7 @@ export class IngestPipeline {
         text: processed.text,
       });
       steps.push({ at: this.clock.now().toISOString(), step: filed ? `filed into case file ${classification.caseFileReference}` : `sent to inbox of department ${classification.departmentCode ?? '(none)'}` });
-      await this.captures.setProcessing(m, documentId, steps, processed.pageCount);
+      await this.captures.appendProcessing(m, documentId, steps, processed.pageCount);
       const capture = await this.captures.find(documentId, m);
       const pageCountMatches = capture?.pageCount === null || capture?.pageCount === processed.pageCount;
       const lowConfidence = processed.meanConfidence !== null && processed.meanConfidence < 60;
