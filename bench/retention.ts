@@ -59,7 +59,8 @@ async function seedCaseFiles(c: Client, n: number): Promise<void> {
            CASE WHEN g % 10 < 4 OR u.years IS NULL THEN NULL ELSE o.opened + interval '60 days' + make_interval(years => u.years) END,
            'bench'
       FROM generate_series(1, $1::int) g
-      CROSS JOIN LATERAL (SELECT now() - (random() * interval '15 years') AS opened) o
+      -- opening dates spread evenly (pseudo-randomly, reproducibly) over the last 15 years
+      CROSS JOIN LATERAL (SELECT now() - ((g::bigint * 7919) % 5479) * interval '1 day' AS opened) o
       CROSS JOIN LATERAL (SELECT (ARRAY['32.2.1', '20.1.1', '61.3.1'])[1 + (g % 3)] AS code,
                                  (ARRAY['32', '20', '61'])[1 + (g % 3)] AS dept,
                                  (ARRAY[5, 10, NULL]::int[])[1 + (g % 3)] AS years) u`,
