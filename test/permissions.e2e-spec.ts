@@ -72,7 +72,7 @@ describe('permission matrix: every persona × every route (e2e)', () => {
         const expected = row.expect[persona];
         let status: number;
         try {
-          const req = await row.call({
+          const res = await row.call({
             persona,
             fixtures,
             unique: `${process.pid % 1000}${n}`,
@@ -81,7 +81,7 @@ describe('permission matrix: every persona × every route (e2e)', () => {
               return user ? r.set('Authorization', bearer(tokens, user)) : r;
             },
           });
-          status = (await req).status;
+          status = res.status;
         } catch (e) {
           failures.push(`${key} as ${persona}: request failed: ${(e as Error).message}`);
           continue;

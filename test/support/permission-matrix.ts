@@ -46,7 +46,8 @@ export interface PermissionCallContext {
 
 export interface PermissionRow {
   app: AppName;
-  call(c: PermissionCallContext): Test | Promise<Test>;
+  /** Returns the request (a supertest Test, or a promise of its response); the runner reads its status. */
+  call(c: PermissionCallContext): PromiseLike<{ status: number }>;
   expect: Record<Persona, number>;
 }
 
