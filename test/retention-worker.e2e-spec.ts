@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { Clock, ControllableClock } from '@app/common';
 import { QueueName, redisOptions } from '@app/queue';
 import { RETENTION_SWEEP_JOB, RETENTION_SWEEP_SCHEDULER_ID, RetentionWorkerModule } from '@app/retention';
-import { ObjectStorage } from '@app/storage';
+import { FsObjectStorage, ObjectStorage } from '@app/storage';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { startApp, TestApp, users } from './support/app';
 import { freshDatabase } from './support/database';
@@ -19,6 +19,19 @@ import { storageHits } from './retention-support';
 /** The API and the retention worker in one process (as the worker app registers it), on a queue prefix of their own. */
 @Module({ imports: [RecordsApiModule, RetentionWorkerModule] })
 class ApiWithRetentionWorkerModule {}
+
+/** The filesystem store claiming WORM support (as MinIO with object lock would), recording retention dates. */
+class LockingFsStorage extends FsObjectStorage {
+  readonly retention = new Map<string, Date>();
+  async capabilities() {
+    return { objectLock: true };
+  }
+  async setRetention(...args: unknown[]): Promise<boolean> {
+    const [key, retainUntil] = args as [string, Date];
+    this.retention.set(key, retainUntil);
+    return true;
+  }
+}
 
 describe('retention worker job (e2e)', () => {
   let t: TestApp;
@@ -31,13 +44,16 @@ describe('retention worker job (e2e)', () => {
   const clock = new ControllableClock(new Date('2026-02-01T08:00:00Z'));
   let clerk: string;
   let rita: string;
+  let locking: LockingFsStorage;
 
   beforeAll(async () => {
     db = await freshDatabase('retention_worker');
     storageDir = mkdtempSync(path.join(os.tmpdir(), 'eakte-retention-worker-'));
+    locking = new LockingFsStorage(storageDir);
+    await locking.ensureReady();
     t = await startApp(ApiWithRetentionWorkerModule, {
       env: { DATABASE_URL: db.url, STORAGE_DIR: storageDir, QUEUE_PREFIX: prefix, RETENTION_SWEEP_EVERY_MINUTES: '30' },
-      override: (b) => b.overrideProvider(Clock).useValue(clock),
+      override: (b) => b.overrideProvider(Clock).useValue(clock).overrideProvider(ObjectStorage).useValue(locking),
     });
     ds = t.app.get(DataSource);
     queue = t.app.get<Queue>(getQueueToken(QueueName.Retention));
@@ -85,6 +101,18 @@ describe('retention worker job (e2e)', () => {
     expect(Object.fromEntries(rows.map((x: { id: string; status: string }) => [x.id, x.status]))).toEqual({ [expired]: 'due', [held]: 'closed' });
     const [ev] = await ds.query(`SELECT actor_sub, details FROM audit_events WHERE action = 'retention.sweep' ORDER BY seq DESC LIMIT 1`);
     expect(ev).toMatchObject({ actor_sub: 'system', details: { marked: 1, caseFileIds: [expired] } });
+  });
+
+  it('puts WORM retention dates on the originals of closed files where the storage supports object lock', async () => {
+    const content = pdf();
+    const id = await closedFile('32.1.2', content);
+    const r = await runJob();
+    expect(r.locked).toBeGreaterThanOrEqual(1);
+    const [row] = await ds.query(`SELECT retain_until AS "retainUntil", object_lock_until AS "lockUntil" FROM case_files WHERE id = $1`, [id]);
+    expect(row.lockUntil).toEqual(row.retainUntil);
+    const key = (await ds.query(`SELECT f.storage_key AS key FROM document_files f JOIN document_versions v ON v.id = f.version_id JOIN documents d ON d.id = v.document_id WHERE d.case_file_id = $1`, [id]))[0].key;
+    expect(locking.retention.get(key)).toEqual(row.retainUntil);
+    expect((await runJob()).locked).toBe(0); // applied once per retention date
   });
 
   it('resumes an interrupted disposal run: pending destructions and objects left behind', async () => {

@@ -419,9 +419,32 @@ describe('retention, legal holds and disposal (e2e)', () => {
       }
     }
     for (const f of files.filter((_, i) => i % 2 === 0)) expect(outcomes.get(f.id)).toBe('destroyed');
+    // the race really happened: holds landed while the run was under way
+    expect(holds.filter((h) => h.status === 201).length).toBeGreaterThan(0);
     // held files went back to closed and are not due while the hold is on
     expect((await sweep()).body.marked).toBe(0);
     expect(await verifyAuditChain(ds)).toMatchObject({ brokenAt: null });
+  });
+
+  it('accepts a records manager\'s confirmation instead of a 0506 and then removes the handed-over file', async () => {
+    clock.set(new Date('2032-01-10T08:00:00.000Z'));
+    const cf = await caseFile('32.1.2', 'Gaststätte Zum Hirschen');
+    const content = pdfWith(marker('manual'));
+    await upload(cf.id, content);
+    await close(cf.id);
+    clock.advanceYears(11);
+    await sweep();
+    const offer = (await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: [cf.id] }).expect(201)).body;
+    // archive by rule: no appraisal needed
+    let r = await t.http().post(`/api/v1/disposal/offers/${offer.id}/execute`).set(as(rita)).expect(200);
+    expect(r.body.items[0]).toMatchObject({ outcome: 'handed_over', decision: null });
+    await t.http().post(`/api/v1/disposal/offers/${offer.id}/confirmation`).set(as(rita)).send({ confirmed: true }).expect(400);
+    r = await t.http().post(`/api/v1/disposal/offers/${offer.id}/confirmation`).set(as(rita)).send({ confirmed: true, reason: 'Übernahme telefonisch bestätigt' }).expect(200);
+    expect(r.body).toMatchObject({ status: 'completed', items: [{ outcome: 'archived' }] });
+    await t.http().post(`/api/v1/disposal/offers/${offer.id}/confirmation`).set(as(rita)).send({ confirmed: true, reason: 'nochmal' }).expect(409);
+    expect(storageHits(storageDir, [content])).toEqual([]);
+    const [ev] = await auditOf(cf.id, 'record.archived');
+    expect(ev.reason).toContain('Übernahme telefonisch bestätigt');
   });
 
   it('answers bad input with 4xx, never 500', async () => {
