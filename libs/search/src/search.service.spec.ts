@@ -6,7 +6,7 @@ import { SearchService } from './search.service';
 
 class FakeRepository {
   criteria: SearchCriteria[] = [];
-  parsed: ParsedTsquery = { tsquery: "'antrag'", headline: "'antrag'", indexable: true };
+  parsed: ParsedTsquery = { tsquery: "'antrag'", rank: "'antrag'", headline: "'antrag'", indexable: true };
   rows: SearchRows = { matched: 0, rows: [] };
   failWith: unknown = null;
   async toTsquery(): Promise<ParsedTsquery> {
@@ -52,7 +52,7 @@ describe('SearchService', () => {
   });
 
   it('rejects a query without a searchable word', async () => {
-    repo.parsed = { tsquery: '', headline: '', indexable: false };
+    repo.parsed = { tsquery: '', rank: '', headline: '', indexable: false };
     await expect(service.search(anna, { q: 'der die das' })).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
   });
 

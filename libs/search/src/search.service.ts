@@ -34,7 +34,7 @@ export class SearchService {
     const offset = (page - 1) * pageSize;
 
     const parsed = parseSearchQuery(query.q);
-    const { tsquery, headline, indexable } = await this.repository.toTsquery(parsed.text, parsed.references);
+    const { tsquery, rank, headline, indexable } = await this.repository.toTsquery(parsed.text, parsed.references);
     if (!indexable) {
       throw DomainError.validation('q has no searchable word (only stop words, or every word excluded)', [
         { field: 'q', errors: ['needs at least one word that is not a stop word (der, die, und …) and not excluded with -'] },
@@ -48,7 +48,9 @@ export class SearchService {
       try {
         const result = await this.repository.search({
           tsquery,
+          rankQuery: rank,
           headlineQuery: headline,
+          now: new Date(),
           departments,
           documentType: query.documentType,
           from,
