@@ -202,6 +202,52 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
     action: 'audit.verify',
     call: (c) => c.request('get', '/api/v1/audit/verify').expect(200),
   },
+  // ---- ingest service: scan batches (issue 4) -------------------------------------------------------
+  'POST /api/v1/batches': {
+    app: 'ingest',
+    user: users.scanOperator,
+    action: 'batch.create',
+    call: (c) => c.request('post', '/api/v1/batches').field('scanner', 'audit-test').attach('files', c.fixtures.pdf('Scan'), 'scan.pdf').expect(202),
+  },
+  'GET /api/v1/batches/:id': {
+    app: 'ingest',
+    user: users.scanOperator,
+    action: 'batch.read',
+    call: async (c) => {
+      const batch = await c.requestAs('ingest', users.scanOperator, 'post', '/api/v1/batches').attach('files', c.fixtures.pdf('Scan'), 'scan.pdf').expect(202);
+      return c.request('get', `/api/v1/batches/${batch.body.id}`).expect(200);
+    },
+  },
+  'GET /api/v1/batches/:id/events': {
+    app: 'ingest',
+    user: users.scanOperator,
+    action: 'batch.events.read',
+    call: async (c) => {
+      // a batch of one unreadable file is complete at once, so the event stream ends by itself
+      const batch = await c.requestAs('ingest', users.scanOperator, 'post', '/api/v1/batches').attach('files', Buffer.from('kein Scan'), 'notiz.txt').expect(202);
+      return c.request('get', `/api/v1/batches/${batch.body.id}/events`).expect(200);
+    },
+  },
+
+  // ---- records API: review inbox (issue 4) -------------------------------------------------------
+  'GET /api/v1/inbox': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'inbox.read',
+    call: (c) => c.request('get', '/api/v1/inbox?departmentCode=32').expect(200),
+  },
+  'POST /api/v1/documents/:id/filing': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'document.file',
+    call: async (c) => {
+      // an inbox document without running OCR: a document put back into the inbox of department 32
+      const doc = await c.fixtures.document();
+      const { DataSource } = await import('typeorm');
+      await c.t.app.get(DataSource).query(`UPDATE documents SET status = 'needs_review', case_file_id = NULL WHERE id = $1`, [doc.id]);
+      return c.request('post', `/api/v1/documents/${doc.id}/filing`).send({ caseFileId: doc.caseFileId }).expect(200);
+    },
+  },
   // retention, legal holds, refused deletions and disposal: rows in test/retention-routes.ts
   ...RETENTION_ROUTES,
 };
