@@ -11,3 +11,5 @@ export * from './jobs/process-scan.job';
 export * from './jobs/stale-scan-sweeper.service';
 export * from './inbox/inbox.dto';
 export * from './ingest.module';
+export * from './jobs/process-scan.processor';
+export * from './jobs/sweep-stale-scans.processor';
