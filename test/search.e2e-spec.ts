@@ -42,7 +42,8 @@ describe('search API (e2e)', () => {
   const doc: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startApp(RecordsApiModule);
+    // a small candidate limit, so that the widening window and the cap are exercised with few documents
+    t = await startApp(RecordsApiModule, { env: { SEARCH_CANDIDATES: '20' } });
     ds = t.app.get(DataSource);
     anna = await t.token(users.caseworker32);
     bernd = await t.token(users.caseworker50);
@@ -202,8 +203,29 @@ describe('search API (e2e)', () => {
     expect(p2.body).toMatchObject({ page: 2, total: 4, hasMore: false });
     expect(p2.body.items).toHaveLength(1);
     expect(new Set([...ids(p1.body), ...ids(p2.body)]).size).toBe(4);
-    const beyond = await search(anna, { q: marker, pageSize: 3, page: 9 }).expect(200);
+    const beyond = await search(anna, { q: marker, pageSize: 3, page: 3 }).expect(200);
     expect(beyond.body).toMatchObject({ items: [], total: 4, hasMore: false });
+  });
+
+  it('ranks the newest matches: widens its window month by month, caps the total, finds old rare documents', async () => {
+    const word = `${marker}w`;
+    const now = new Date();
+    // one letter a month for 30 months, newest first in the answer
+    const monthly: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 10));
+      monthly.push(await insertDocument({ title: `Schreiben ${i}`, text: `Laufende Angelegenheit ${word}`, createdAt: at.toISOString() }));
+    }
+    const res = await search(anna, { q: word, pageSize: 50 }).expect(200);
+    expect(res.body).toMatchObject({ total: 20, totalCapped: true, hasMore: false });
+    expect(ids(res.body)).toEqual(monthly.slice(0, 20));
+
+    const old = await insertDocument({ title: 'Altakte', text: `Ein sehr altes Schreiben ${word}x`, createdAt: '2009-02-03T00:00:00Z' });
+    expect(ids((await search(anna, { q: `${word}x` }).expect(200)).body)).toEqual([old]);
+    // within an explicit period, the window starts at its end
+    const monthStart = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString();
+    const period = await search(anna, { q: word, from: monthStart(26), to: monthStart(23) }).expect(200);
+    expect(ids(period.body)).toEqual(monthly.slice(24, 27));
   });
 
   it('audits every search with its query, filters and result count', async () => {

@@ -1,5 +1,12 @@
 import { parseSearchQuery } from './search-query';
+import { monthLexemes } from './search.repository';
 import { snippetHtml } from './snippet';
+
+describe('monthLexemes', () => {
+  it('counts months back from the anchor across year ends', () => {
+    expect(monthLexemes(new Date('2026-02-15T12:00:00Z'), 3)).toEqual(['@m:2026-02', '@m:2026-01', '@m:2025-12']);
+  });
+});
 
 describe('parseSearchQuery', () => {
   it('takes Aktenzeichen tokens out of the free text', () => {
