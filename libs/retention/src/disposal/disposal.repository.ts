@@ -6,6 +6,12 @@ export type OfferStatus = 'offered' | 'appraised' | 'awaiting_confirmation' | 'c
 /** pending → held | not_expired | destroyed (V) | handed_over (A) → archived (0506 ok) | returned (0506 failed). */
 export type ItemOutcome = 'pending' | 'held' | 'not_expired' | 'destroyed' | 'handed_over' | 'archived' | 'returned';
 
+/** Where the last sweep batch ended (retainUntil as UTC text with microseconds, id). */
+export interface SweepCursor {
+  retainUntil: string;
+  id: string;
+}
+
 export interface DisposalOffer {
   id: string;
   processId: string;
@@ -72,20 +78,28 @@ export class DisposalRepository {
   }
 
   /**
-   * Marks closed case files whose retention ended and that have no active hold as `due`, in
-   * batches; rows another transaction has locked (a hold being set) are skipped this round.
+   * Marks closed case files whose retention ended and that have no active hold as `due`, one
+   * batch in (retainUntil, id) order after `after` (keyset: each batch starts where the last one
+   * ended instead of rescanning what it just updated); rows another transaction has locked (a
+   * hold being set) are skipped this round and caught by the next sweep.
    */
-  async markDueBatch(now: Date, limit: number): Promise<string[]> {
+  async markDueBatch(now: Date, limit: number, after: SweepCursor | null): Promise<{ ids: string[]; last: SweepCursor | null }> {
     const [rows] = await this.dataSource.query(
       `WITH batch AS (
-         SELECT c.id FROM case_files c
+         SELECT c.id, c.retain_until FROM case_files c
           WHERE c.status = 'closed' AND c.retain_until <= $1
+            AND ($3::timestamptz IS NULL OR (c.retain_until, c.id) > ($3::timestamptz, $4::uuid))
             AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_file_id = c.id AND h.lifted_at IS NULL)
+          ORDER BY c.retain_until, c.id
           LIMIT $2 FOR UPDATE OF c SKIP LOCKED)
-       UPDATE case_files c SET status = 'due', updated_at = $1 FROM batch WHERE c.id = batch.id RETURNING c.id`,
-      [now, limit],
+       UPDATE case_files c SET status = 'due', updated_at = $1 FROM batch WHERE c.id = batch.id
+       RETURNING c.id, to_char(batch.retain_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "retainUntil"`,
+      [now, limit, after?.retainUntil ?? null, after?.id ?? null],
     );
-    return (rows as { id: string }[]).map((r) => r.id);
+    const list = rows as { id: string; retainUntil: string }[];
+    let last: SweepCursor | null = null;
+    for (const r of list) if (!last || r.retainUntil > last.retainUntil || (r.retainUntil === last.retainUntil && r.id > last.id)) last = r;
+    return { ids: list.map((r) => r.id), last };
   }
 
   async createOffer(m: EntityManager, o: { processId: string; createdBy: string; now: Date }): Promise<DisposalOffer> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '@app/audit';
 import { Clock, RequestContext } from '@app/common';
-import { DisposalRepository } from './disposal.repository';
+import { DisposalRepository, SweepCursor } from './disposal.repository';
 
 export interface SweepResult {
   marked: number;
@@ -33,11 +33,13 @@ export class DueSweepService {
     const now = this.clock.now();
     const marked: string[] = [];
     let total = 0;
+    let after: SweepCursor | null = null;
     for (;;) {
-      const ids = await this.disposals.markDueBatch(now, BATCH);
+      const { ids, last } = await this.disposals.markDueBatch(now, BATCH, after);
       total += ids.length;
       if (marked.length < LISTED) marked.push(...ids.slice(0, LISTED - marked.length));
-      if (ids.length < BATCH) break;
+      if (ids.length < BATCH || !last) break;
+      after = last;
     }
     await this.disposals.transaction((m) =>
       this.audit.record(m, ctx, {
