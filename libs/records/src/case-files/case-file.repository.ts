@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { CaseFile } from './case-file.entity';
 
 export interface CaseFileFilter {
@@ -33,13 +33,30 @@ export class CaseFileRepository {
   }
 
   async list(f: CaseFileFilter): Promise<{ items: CaseFile[]; total: number }> {
-    const qb = this.dataSource.getRepository(CaseFile).createQueryBuilder('c');
-    if (f.departments) qb.andWhere('c.department_code = ANY(:departments)', { departments: f.departments });
+    const repo = this.dataSource.getRepository(CaseFile);
+    const qb = repo.createQueryBuilder('c');
+    // one department (the usual caseworker) as `=`, so that the (department_code, opened_at DESC, id)
+    // index yields the page in order and the count as an index-only scan; `= ANY(...)` cannot
+    if (f.departments?.length === 1) qb.andWhere('c.department_code = :department', { department: f.departments[0] });
+    else if (f.departments) qb.andWhere('c.department_code = ANY(:departments)', { departments: f.departments });
     if (f.reference) qb.andWhere('c.reference = :reference', { reference: f.reference });
     if (f.status) qb.andWhere('c.status = :status', { status: f.status });
-    qb.orderBy('c.opened_at', 'DESC').addOrderBy('c.id', 'DESC').offset(f.offset).limit(f.limit);
-    const [items, total] = await Promise.all([qb.getMany(), qb.clone().orderBy().offset(undefined).limit(undefined).getCount()]);
-    return { items, total };
+    // Deferred join: the page's ids come from the index alone (skipping `offset` entries without
+    // touching the table), then only those rows are read. Same order as the indexes (opened_at DESC,
+    // id ASC), so there is no sort step.
+    const pageIds = qb
+      .clone()
+      .select('c.id', 'id')
+      .orderBy('c.opened_at', 'DESC')
+      .addOrderBy('c.id', 'ASC')
+      .offset(f.offset)
+      .limit(f.limit)
+      .getRawMany<{ id: string }>();
+    const [ids, total] = await Promise.all([pageIds.then((rows) => rows.map((r) => r.id)), qb.getCount()]);
+    if (!ids.length) return { items: [], total };
+    const rows = await repo.find({ where: { id: In(ids) } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return { items: ids.map((id) => byId.get(id)).filter((c): c is CaseFile => !!c), total };
   }
 
   /** Next running number within a reference scope (atomic across replicas). */

@@ -92,11 +92,16 @@ export class CaseFileService {
 
   /** Opens a case file (metadata and its documents); the read is audited. */
   async open(ctx: RequestContext, id: string): Promise<{ caseFile: CaseFile; documents: Document[] }> {
-    const caseFile = await this.readable(ctx, id);
-    const documents = await this.dataSource.getRepository(Document).find({
-      where: { caseFileId: id },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    // the document summaries are read alongside the access check (one round trip less); nothing is
+    // returned unless the check passes
+    const [caseFile, documents] = await Promise.all([
+      this.readable(ctx, id),
+      this.dataSource.getRepository(Document).find({
+        where: { caseFileId: id },
+        select: { id: true, title: true, documentType: true, status: true, currentVersion: true, createdAt: true },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      }),
+    ]);
     await this.audit.recordAccess(ctx, {
       action: 'case_file.read',
       objectType: 'case_file',
