@@ -102,6 +102,14 @@ export class DisposalRepository {
     return { ids: list.map((r) => r.id), last };
   }
 
+  /** Locks the case files (FOR UPDATE, in id order) and returns what an offer needs of them. */
+  lockCaseFiles(m: EntityManager, ids: string[]): Promise<{ id: string; reference: string; status: string; retainUntil: Date | null }[]> {
+    return m.query(
+      `SELECT id, reference, status, retain_until AS "retainUntil" FROM case_files WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+  }
+
   async createOffer(m: EntityManager, o: { processId: string; createdBy: string; now: Date }): Promise<DisposalOffer> {
     const [row] = await m.query(
       `INSERT INTO disposal_offers (process_id, status, created_by, created_at, updated_at) VALUES ($1, 'offered', $2, $3, $3) RETURNING ${OFFER}`,

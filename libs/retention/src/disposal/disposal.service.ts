@@ -60,12 +60,10 @@ export class DisposalService {
     const ids = [...new Set(caseFileIds.map((i) => i.toLowerCase()))].sort();
     const now = this.clock.now();
     return this.disposals.transaction(async (m) => {
-      const locked: CaseFile[] = [];
-      for (const id of ids) {
-        const c = await this.caseFiles.findByIdForUpdate(m, id);
-        if (!c) throw DomainError.notFound('case file', id);
-        locked.push(c);
-      }
+      // one statement locks them all, in id order (the order every other locker uses: one row each)
+      const locked = await this.disposals.lockCaseFiles(m, ids);
+      const missing = ids.filter((id) => !locked.some((c) => c.id === id));
+      if (missing.length) throw DomainError.notFound('case file', missing.join(', '));
       const notDue = locked.filter((c) => c.status !== 'due');
       if (notDue.length) {
         throw DomainError.conflict(`only case files marked due can be offered: ${notDue.map((c) => `${c.reference} is ${c.status}`).join(', ')}`, {
@@ -84,7 +82,7 @@ export class DisposalService {
           objectType: 'case_file',
           objectId: c.id,
           caseFileId: c.id,
-          details: { offerId: offer.id, processId: offer.processId, reference: c.reference, retainUntil: c.retainUntil?.toISOString() ?? null },
+          details: { offerId: offer.id, processId: offer.processId, reference: c.reference, retainUntil: c.retainUntil ? new Date(c.retainUntil).toISOString() : null },
         })),
       ]);
       return offer;
