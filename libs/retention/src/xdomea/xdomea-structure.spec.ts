@@ -66,6 +66,8 @@ describe('xdomea 3.1.0 messages and the in-repo structural check', () => {
     expect(structuralErrors(good.replace('urn:xoev-de:xdomea:schema:3.1.0', 'urn:example'), '0502').join()).toMatch(/namespace/);
     expect(structuralErrors(good, '0506').join()).toMatch(/root element must be/);
     expect(structuralErrors('<x', '0502').join()).toMatch(/well-formed|root/);
+    const bomb = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${good.replace(/^<\?xml[^>]*>/, '')}`;
+    expect(structuralErrors(bomb, '0502').join()).toMatch(/DOCTYPE/);
   });
 
   it('rejects unexpected elements inside a record object', () => {

@@ -196,6 +196,8 @@ function toElement(node: Ordered): XmlElement | null {
 
 /** Parses XML into a tree (no DTDs, no entity expansion beyond the XML built-ins). */
 export function parseXml(xml: string): XmlElement {
+  // xdomea needs no DTD; refusing one rules out entity expansion attacks before any parser runs
+  if (/<!DOCTYPE/i.test(xml)) throw new XdomeaFormatError(['DOCTYPE declarations are not accepted in xdomea messages']);
   const parser = new XMLParser({
     preserveOrder: true,
     ignoreAttributes: false,

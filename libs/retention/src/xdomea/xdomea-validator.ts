@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { DomainError, ErrorCode } from '@app/common';
 import { DisposalCode, MessageType } from './xdomea-messages';
@@ -62,13 +62,11 @@ export interface Confirmation0506 {
  */
 @Injectable()
 export class XdomeaValidator {
-  private readonly logger = new Logger(XdomeaValidator.name);
-
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async validate(xml: string, type: MessageType): Promise<SchemaCheck> {
     const errors = structuralErrors(xml, type);
-    const xsdErrors = errors.length && /well-formed/.test(errors[0]) ? null : await xmllintErrors(xml, this.config.retention.xdomeaSchemaDir);
+    const xsdErrors = errors.length && /well-formed|DOCTYPE/.test(errors[0]) ? null : await xmllintErrors(xml, this.config.retention.xdomeaSchemaDir);
     return { xsd: xsdErrors !== null, errors: [...(xsdErrors ?? []), ...errors.map((e) => `structure: ${e}`)] };
   }
 
