@@ -123,6 +123,7 @@ describe('scanned-mail ingest (e2e)', () => {
       .field('scanner', 'Fujitsu fi-7160 Poststelle')
       .field('profile', '300dpi-grau')
       .field('anomalies', 'copy')
+      .field('receivedAt', '2026-03-13T08:30:00Z')
       .attach('files', pngOpen, 'brief-offen.png')
       .attach('files', pdfClosed, 'brief-geschlossen.pdf')
       .attach('files', jpgUnknown, 'brief-unbekannt.jpg')
@@ -193,7 +194,9 @@ describe('scanned-mail ingest (e2e)', () => {
       originalSha256: sha256(pngOpen),
       originalFilename: 'brief-offen.png',
       anomalies: ['copy'],
+      receivedAt: '2026-03-13T08:30:00.000Z',
     });
+    expect(Date.parse(filed.capture.capturedAt)).toBeGreaterThanOrEqual(started - 1000);
     expect(filed.capture.processingSteps.map((s: { step: string }) => s.step).join('\n')).toMatch(/original stored unchanged[\s\S]*searchable PDF stored[\s\S]*filed into case file/);
     expect(filed.transferNote).toMatchObject({ documentId: docs[0].id, originalSha256: sha256(pngOpen), qaResult: expect.stringMatching(/^passed/), transferredBy: { sub: users.scanOperator.sub } });
     expect(filed.transferNote.statement).toMatch(/stimmt .* mit dem Original überein/);

@@ -1,13 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@app/audit';
-import { AccessDeniedError, Clock, DomainError, ErrorCode, hasRole, RequestContext, Role } from '@app/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { AccessDeniedError, Clock, DomainError, hasRole, RequestContext, Role } from '@app/common';
 import { QueueName } from '@app/queue';
 import { DocumentRepository } from '@app/records';
 import { CaptureRecordRepository } from '../capture/capture-record.repository';
@@ -46,7 +45,6 @@ export class BatchService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @InjectQueue(QueueName.Ingest) private readonly queue: Queue<ProcessScanJobData>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Checks the text fields; called after the files are stored (multipart fields may come last). */
@@ -109,7 +107,7 @@ export class BatchService {
           capturedBy: { sub: actor.sub, name: actor.name ?? null },
           scanner: fields.scanner ?? null,
           profile: fields.profile ?? null,
-          capturedAt: (fields.receivedAt ? new Date(fields.receivedAt) : now).toISOString(),
+          capturedAt: now.toISOString(),
           pageCount: intake.pageCount,
           originalSha256: intake.stored?.sha256 ?? null,
           originalFilename: intake.filename,
@@ -235,8 +233,4 @@ export class BatchService {
     return batch;
   }
 
-  /** For the controller: the error a failed part turns into, or a 503 for infrastructure failures. */
-  static isInfrastructureFailure(e: Error): boolean {
-    return !(e instanceof DomainError) || e.code === ErrorCode.ServiceUnavailable;
-  }
 }

@@ -14,6 +14,8 @@ export interface CaptureRecord {
   scanner: string | null;
   profile: string | null;
   capturedAt: string;
+  /** When the paper mail arrived (the batch's receivedAt), if the scan centre said. */
+  receivedAt?: string | null;
   pageCount: number | null;
   originalSha256: string | null;
   originalFilename: string;
@@ -73,7 +75,10 @@ export class CaptureRecordRepository {
   }
 
   async find(documentId: string, m?: EntityManager): Promise<CaptureRecord | null> {
-    const [r] = await this.manager(m).query(`SELECT * FROM capture_records WHERE document_id = $1`, [documentId]);
+    const [r] = await this.manager(m).query(
+      `SELECT c.*, b.received_at FROM capture_records c JOIN scan_batches b ON b.id = c.batch_id WHERE c.document_id = $1`,
+      [documentId],
+    );
     if (!r) return null;
     return {
       documentId: r.document_id,
@@ -83,6 +88,7 @@ export class CaptureRecordRepository {
       scanner: r.scanner,
       profile: r.profile,
       capturedAt: new Date(r.captured_at).toISOString(),
+      receivedAt: r.received_at ? new Date(r.received_at).toISOString() : null,
       pageCount: r.page_count,
       originalSha256: r.original_sha256,
       originalFilename: r.original_filename,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as os from 'node:os';
@@ -45,7 +45,6 @@ const MIN_TYPE_CONFIDENCE = 0.6;
  */
 @Injectable()
 export class IngestPipeline {
-  private readonly logger = new Logger(IngestPipeline.name);
   private readonly references: ReferenceExtractor;
 
   constructor(
