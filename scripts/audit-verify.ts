@@ -32,7 +32,7 @@ async function main(): Promise<number> {
     else if (!Number.isNaN(Date.parse(value))) range[end] = value;
     else throw new Error(`--${end} must be a sequence number or an ISO 8601 time\n${USAGE}`);
   }
-  const ds = await new DataSource(dataSourceOptions({ database: { url: config.database.url, poolSize: 3 } })).initialize();
+  const ds = await new DataSource(dataSourceOptions({ database: { url: config.database.url, poolSize: 5 } })).initialize();
   try {
     const started = process.hrtime.bigint();
     const result = await new AuditVerifyService(new AuditQueryRepository(ds), config).verify(range);

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { checkExport } from '@app/audit';
+import { AuditService, checkExport } from '@app/audit';
+import { systemContext } from '@app/common';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { startApp, TestApp, users } from './support/app';
 import { bearer, routeFixtures, signUsers } from './support/audited-routes';
@@ -155,11 +156,29 @@ describe('audit trail API (e2e)', () => {
     expect(all.body.checked).toBeGreaterThanOrEqual(max - 1);
     expect(all.body.firstBrokenSeq).toBeUndefined();
     expect(await eventsOf(rid)).toEqual([expect.objectContaining({ action: 'audit.verify', details: expect.objectContaining({ ok: true, checked: all.body.checked }) })]);
-    const part = await as(users.auditor, '/api/v1/audit/verify?from=3&to=7').expect(200);
-    expect(part.body).toMatchObject({ ok: true, checked: 5, firstSeq: '3', lastSeq: '7' });
+    const part = await as(users.auditor, '/api/v1/audit/verify?from=2&to=5').expect(200);
+    expect(part.body).toMatchObject({ ok: true, checked: 4, firstSeq: '2', lastSeq: '5' });
     const byTime = await as(users.auditor, `/api/v1/audit/verify?from=2000-01-01T00:00:00Z&to=${new Date().toISOString()}`).expect(200);
     expect(byTime.body.ok).toBe(true);
     expect(byTime.body.checked).toBeGreaterThan(0);
+  });
+
+  it('hashes awkward text the same way when verifying and exporting (quotes, control characters, umlauts, emoji, nested details)', async () => {
+    const nasty = 'Zeile 1\nZeile 2\t"zitiert" \\ Backslash \u0001\u001f\u007f Ä ö ß € 😀 </script> \u2028';
+    const ctx = { ...systemContext('awkward'), requestId: `awkward-${process.pid}` };
+    await t.app.get(AuditService).recordAccess(ctx, {
+      action: 'test.awkward',
+      objectType: 'document',
+      objectId: nasty,
+      reason: nasty,
+      details: { zeta: [1, 2.5, -0, 1e21, { b: nasty, a: null }], alpha: { 'ä': true, 'a"b': false, '': 'leer' }, n: 12345678901234 },
+    });
+    const [{ seq }] = await ds.query('SELECT seq::text AS seq FROM audit_events WHERE request_id = $1', [ctx.requestId]);
+    expect((await as(users.auditor, `/api/v1/audit/verify?from=${seq}&to=${seq}`).expect(200)).body).toMatchObject({ ok: true, checked: 1 });
+    for (const format of ['jsonl', 'csv']) {
+      const res = await as(users.auditor, `/api/v1/audit/export?format=${format}&action=test.awkward`).buffer(true).parse(raw as never).expect(200);
+      expect(await checkExport([res.body], { key: t.config.audit.anchorKey })).toMatchObject({ ok: true, count: 1, signatureValid: true });
+    }
   });
 
   it('shows a case file\'s history to its department, records managers and auditors only', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { GENESIS_HASH, hashEvent } from '../audit-event';
+import { createHash } from 'node:crypto';
+import { AuditRecord, GENESIS_HASH, canonicalJson, hashEvent } from '../audit-event';
 import { anchorSignatureValid } from '../anchors/anchor-signature';
 import { AuditQueryRepository } from '../query/audit-query.repository';
 import { ChainBreak, ChainFailure, ChainVerifier, VerifyResult } from './chain-verifier';
@@ -14,6 +15,7 @@ export interface VerifyRange {
 }
 
 const BATCH = 10_000;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Re-computes the hash chain from the stored events and checks it against the anchors (signed
@@ -57,8 +59,17 @@ export class AuditVerifyService {
     const prevHash = fromSeq <= 1 ? GENESIS_HASH : await this.repository.hashAt(String(fromSeq - 1));
     const verifier = new ChainVerifier(fromSeq, prevHash, anchored);
     if (fromSeq <= toSeq) {
-      outer: for await (const batch of this.repository.batches({ fromSeq: String(fromSeq), toSeq: String(toSeq) }, BATCH)) {
-        for (const r of batch) if (!verifier.push(r)) break outer;
+      outer: for await (const batch of this.repository.canonicalBatches({ fromSeq: String(fromSeq), toSeq: String(toSeq) }, BATCH)) {
+        for (const [seq, head, details, prev, hash] of batch) {
+          let computed = sha256(head + (details === null ? 'null' : canonicalJson(JSON.parse(details))) + ',"' + prev + '"]');
+          let record: AuditRecord | undefined;
+          if (computed !== hash) {
+            // confirm on the full event as the app hashed it (and keep it to explain the break)
+            record = (await this.repository.record(seq)) ?? undefined;
+            if (record) computed = hashEvent(record);
+          }
+          if (!verifier.check(seq, prev, hash, computed, record)) break outer;
+        }
       }
     }
     if (verifier.failure) failures.push(await this.explain(verifier.failure));

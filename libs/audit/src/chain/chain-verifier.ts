@@ -57,8 +57,17 @@ export class ChainVerifier {
 
   /** Checks one event; false once the chain is broken (further pushes are ignored). */
   push(r: AuditRecord): boolean {
+    return this.check(r.seq, r.prevHash, r.hash, hashEvent(r), r);
+  }
+
+  /**
+   * Checks one event given its re-computed hash (`computed`), e.g. from the canonical text built
+   * by the database. `record` (the full event) is only needed to explain a break.
+   */
+  check(seqText: string, prevHash: string, hash: string, computed: string, record?: AuditRecord): boolean {
     if (this.failure) return false;
-    const seq = Number(r.seq);
+    const r = { seq: seqText, prevHash, hash };
+    const seq = Number(seqText);
     if (seq !== this.expectedSeq) {
       return this.fail(
         this.expectedSeq,
@@ -68,13 +77,13 @@ export class ChainVerifier {
           : `event ${seq} out of order`,
       );
     }
-    if (hashEvent(r) !== r.hash) return this.fail(seq, 'hash_mismatch', `event ${seq} does not match its hash (content edited)`, r);
+    if (computed !== r.hash) return this.fail(seq, 'hash_mismatch', `event ${seq} does not match its hash (content edited)`, record);
     if (this.expectedPrev !== null && r.prevHash !== this.expectedPrev) {
-      return this.fail(seq, 'broken_link', `event ${seq} does not link to the hash of event ${seq - 1} (predecessor rewritten or replaced)`, r);
+      return this.fail(seq, 'broken_link', `event ${seq} does not link to the hash of event ${seq - 1} (predecessor rewritten or replaced)`, record);
     }
     const anchored = this.anchors.get(seq);
     if (anchored !== undefined && anchored !== r.hash) {
-      return this.fail(seq, 'anchor_mismatch', `event ${seq} does not match the hash anchored for it (chain rewritten)`, r);
+      return this.fail(seq, 'anchor_mismatch', `event ${seq} does not match the hash anchored for it (chain rewritten)`, record);
     }
     if (this.firstSeq === null) this.firstSeq = seq;
     this.lastSeq = seq;

@@ -140,17 +140,22 @@ export class ExportWriter {
 
   /** The text of one event, newline included. */
   line(r: AuditRecord): string {
-    const text = (this.format === 'csv' ? toCsvLine(r) : toJsonLine(r)) + '\n';
+    return this.raw(this.format === 'csv' ? toCsvLine(r) : toJsonLine(r), r.seq, r.prevHash, r.hash);
+  }
+
+  /** An event line formatted elsewhere (e.g. by the database), with the chain fields it holds. */
+  raw(line: string, seq: string, prevHash: string, hash: string): string {
+    const text = line + '\n';
     this.digest.update(text);
     if (this.count === 0) {
-      this.firstSeq = r.seq;
-      this.firstPrevHash = r.prevHash;
-    } else if (this.contiguous && (Number(r.seq) !== Number(this.lastSeq) + 1 || r.prevHash !== this.lastHash)) {
+      this.firstSeq = seq;
+      this.firstPrevHash = prevHash;
+    } else if (this.contiguous && (Number(seq) !== Number(this.lastSeq) + 1 || prevHash !== this.lastHash)) {
       this.contiguous = false;
     }
     this.count++;
-    this.lastSeq = r.seq;
-    this.lastHash = r.hash;
+    this.lastSeq = seq;
+    this.lastHash = hash;
     return text;
   }
 

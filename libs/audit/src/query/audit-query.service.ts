@@ -28,7 +28,7 @@ export interface AuditExport {
   chunks: AsyncIterable<string>;
 }
 
-const EXPORT_BATCH = 5000;
+const EXPORT_BATCH = 10_000;
 
 /** Cursor = the keyset position (sequence number) and order, opaque to clients. */
 export function encodeCursor(order: SortOrder, seq: string): string {
@@ -83,9 +83,9 @@ export class AuditQueryService {
     async function* chunks(): AsyncGenerator<string> {
       const header = writer.header();
       if (header) yield header;
-      for await (const batch of repository.batches(bounded, EXPORT_BATCH)) {
+      for await (const batch of repository.exportBatches(bounded, format, EXPORT_BATCH)) {
         let text = '';
-        for (const r of batch) text += writer.line(r);
+        for (const [seq, prev, hash, line] of batch) text += writer.raw(line, seq, prev, hash);
         yield text;
       }
       yield writer.trailer(generatedAt).text;
