@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CaseFile } from './case-file.entity';
 
 export interface CaseFileFilter {
@@ -41,22 +41,19 @@ export class CaseFileRepository {
     else if (f.departments) qb.andWhere('c.department_code = ANY(:departments)', { departments: f.departments });
     if (f.reference) qb.andWhere('c.reference = :reference', { reference: f.reference });
     if (f.status) qb.andWhere('c.status = :status', { status: f.status });
-    // Deferred join: the page's ids come from the index alone (skipping `offset` entries without
-    // touching the table), then only those rows are read. Same order as the indexes (opened_at DESC,
-    // id ASC), so there is no sort step.
-    const pageIds = qb
-      .clone()
-      .select('c.id', 'id')
+    // Deferred join, one statement: the page's ids come from the index alone (skipping `offset`
+    // entries without touching the table), then only those rows are read. Same order as the indexes
+    // (opened_at DESC, id ASC), so there is no sort step.
+    const page = qb.clone().select('c.id', 'id').orderBy('c.opened_at', 'DESC').addOrderBy('c.id', 'ASC').offset(f.offset).limit(f.limit);
+    const items = repo
+      .createQueryBuilder('c')
+      .innerJoin(`(${page.getQuery()})`, 'p', 'p.id = c.id')
+      .setParameters(page.getParameters())
       .orderBy('c.opened_at', 'DESC')
       .addOrderBy('c.id', 'ASC')
-      .offset(f.offset)
-      .limit(f.limit)
-      .getRawMany<{ id: string }>();
-    const [ids, total] = await Promise.all([pageIds.then((rows) => rows.map((r) => r.id)), qb.getCount()]);
-    if (!ids.length) return { items: [], total };
-    const rows = await repo.find({ where: { id: In(ids) } });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return { items: ids.map((id) => byId.get(id)).filter((c): c is CaseFile => !!c), total };
+      .getMany();
+    const [rows, total] = await Promise.all([items, qb.getCount()]);
+    return { items: rows, total };
   }
 
   /** Next running number within a reference scope (atomic across replicas). */
