@@ -88,13 +88,13 @@ export class DisposalRepository {
       `WITH batch AS (
          SELECT c.id, c.retain_until FROM case_files c
           WHERE c.status = 'closed' AND c.retain_until <= $1
-            AND ($3::timestamptz IS NULL OR (c.retain_until, c.id) > ($3::timestamptz, $4::uuid))
+            ${after ? 'AND (c.retain_until, c.id) > ($3::timestamptz, $4::uuid)' : ''}
             AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_file_id = c.id AND h.lifted_at IS NULL)
           ORDER BY c.retain_until, c.id
           LIMIT $2 FOR UPDATE OF c SKIP LOCKED)
        UPDATE case_files c SET status = 'due', updated_at = $1 FROM batch WHERE c.id = batch.id
        RETURNING c.id, to_char(batch.retain_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "retainUntil"`,
-      [now, limit, after?.retainUntil ?? null, after?.id ?? null],
+      after ? [now, limit, after.retainUntil, after.id] : [now, limit],
     );
     const list = rows as { id: string; retainUntil: string }[];
     let last: SweepCursor | null = null;
