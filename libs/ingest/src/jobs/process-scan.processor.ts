@@ -8,6 +8,9 @@ import { QueueName } from '@app/queue';
 import { IngestPipeline, PermanentScanFailure, PipelineOutcome } from '../pipeline/ingest-pipeline.service';
 import { ProcessScanJobData } from './process-scan.job';
 
+/** Attempts for a scan whose processing timed out before it counts as permanently failed. */
+const TIMEOUT_ATTEMPTS = 3;
+
 /**
  * Runs the scan pipeline for one document (jobId = document id). Permanent failures (rejected
  * scan, missing or tampered original) end the document `failed` at once without retry; anything
@@ -39,6 +42,10 @@ export class ProcessScanProcessor extends WorkerHost implements OnApplicationBoo
       this.logger.log({ jobId: job.id, ...outcome, ms: Date.now() - started }, 'ProcessScanJob done');
       return outcome;
     } catch (e) {
+      // A timeout may mean an overloaded machine rather than a hostile file: retry it twice first.
+      if (e instanceof ScanRejectedError && /timed out/i.test(e.message) && job.attemptsMade + 1 < TIMEOUT_ATTEMPTS) {
+        throw new Error(`${e.message} (attempt ${job.attemptsMade + 1} of ${TIMEOUT_ATTEMPTS}; retrying)`);
+      }
       if (e instanceof ScanRejectedError || e instanceof PermanentScanFailure || (e instanceof DomainError && e.status < 500 && e.status !== 409)) {
         await this.pipeline.fail(documentId, (e as Error).message);
         throw new UnrecoverableError((e as Error).message);
