@@ -129,8 +129,10 @@ describe('platform (e2e)', () => {
         await t.http().get('/health/ready').expect(200);
         rmSync(dir, { recursive: true, force: true });
         const res = await t.http().get('/health/ready').expect(503);
-        expect(res.body.details.storage).toMatchObject({ status: 'down', driver: 'fs' });
-        expect(res.body.details.database).toEqual({ status: 'up' });
+        // answered through the app's error filter: { error: { code, message, details: <per dependency> } }
+        expect(res.body.error.code).toBe('ServiceUnavailable');
+        expect(res.body.error.details.storage).toMatchObject({ status: 'down', driver: 'fs' });
+        expect(res.body.error.details.database).toEqual({ status: 'up' });
         await t.http().get('/health').expect(200); // liveness is not readiness
       } finally {
         await t.close();
@@ -203,7 +205,7 @@ describe('platform (e2e)', () => {
     ])('%s starts from dist, is ready, logs JSON without credentials and stops on SIGTERM', async (app, portVar, hasApi) => {
       const port = await freePort();
       const p = spawnTracked([entry(app)], { [portVar]: String(port), LOG_LEVEL: 'info', NODE_ENV: 'development' });
-      await waitForHealth(port, p);
+      await waitForHealth(port, p, 120_000);
       const base = `http://127.0.0.1:${port}`;
       const ready = await fetch(`${base}/health/ready`);
       expect(ready.status).toBe(200);
@@ -239,28 +241,30 @@ describe('platform (e2e)', () => {
       expect(out + p.stderr()).not.toContain('forged.token-value-never-logged');
       expect(out + p.stderr()).not.toContain(SECRET);
       expect(out.toLowerCase()).not.toMatch(/"authorization":"bearer/);
-    }, 90_000);
+    }, 180_000);
 
     it.each(['records-api', 'ingest', 'worker'])('%s fails within seconds naming PostgreSQL and Redis when they are unreachable', async (app) => {
       const [pgPort, redisPort] = [await freePort(), await freePort()];
       const p = spawnTracked([entry(app)], { DATABASE_URL: `postgres://postgres:pw-not-for-logs@127.0.0.1:${pgPort}/eakte`, REDIS_URL: `redis://127.0.0.1:${redisPort}` });
       const exit = await p.exited;
       expect(exit.code).toBe(1);
-      // loading the app's modules takes about 2 s of this (more on a busy machine); preflight itself is < 5 s (above)
-      expect(exit.ms).toBeLessThan(10_000);
+      // About 2 s on an idle machine, nearly all of it loading the app's modules; under a loaded CI
+      // run loading alone took 20 s, so this bound only proves it does not hang. The check itself
+      // is bounded above (preflight < 5 s).
+      expect(exit.ms).toBeLessThan(60_000);
       expect(p.stderr()).toMatch(/PostgreSQL is unreachable .*set DATABASE_URL/);
       expect(p.stderr()).toMatch(/Redis is unreachable .*set REDIS_URL/);
       expect(p.stderr() + p.stdout()).not.toContain('pw-not-for-logs');
-    });
+    }, 90_000);
 
     it('refuses to start on invalid configuration, listing every bad variable', async () => {
       const p = spawnTracked([entry('records-api')], { RECORDS_PORT: 'abc', MAX_UPLOAD_MB: '-1', STORAGE_DRIVER: 'ftp', AUTH_JWT_SECRET: 'short' });
       const exit = await p.exited;
       expect(exit.code).toBe(1);
-      expect(exit.ms).toBeLessThan(10_000);
+      expect(exit.ms).toBeLessThan(60_000);
       for (const v of ['RECORDS_PORT', 'MAX_UPLOAD_MB', 'STORAGE_DRIVER', 'AUTH_JWT_SECRET']) expect(p.stderr()).toContain(v);
       expect(p.stderr()).not.toContain('short"');
-    });
+    }, 90_000);
 
     it.each([
       ['records-api', 'apps/records-api/src/records-api.module.js', 'RecordsApiModule'],
@@ -285,7 +289,7 @@ describe('platform (e2e)', () => {
       const exit = await p.exited;
       expect(p.stderr()).toBe('');
       expect(exit.code).toBe(0);
-    }, 60_000);
+    }, 120_000);
 
     it('npm start (dist/scripts/start.js) creates the database, migrates, seeds and runs all three apps until SIGTERM', async () => {
       const url = new URL(process.env.DATABASE_URL!);
@@ -300,7 +304,7 @@ describe('platform (e2e)', () => {
         LOG_LEVEL: 'warn',
       });
       try {
-        await Promise.all([waitForHealth(records, p, 60_000), waitForHealth(ingest, p, 60_000), waitForHealth(worker, p, 60_000)]);
+        await Promise.all([waitForHealth(records, p, 180_000), waitForHealth(ingest, p, 180_000), waitForHealth(worker, p, 180_000)]);
         for (const port of [records, ingest, worker]) expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
         const db = new Client({ connectionString: dbUrl });
         await db.connect();
@@ -320,6 +324,6 @@ describe('platform (e2e)', () => {
         await p.stop();
         await dropDatabase(dbUrl);
       }
-    }, 120_000);
+    }, 300_000);
   });
 });
