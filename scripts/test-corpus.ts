@@ -138,10 +138,11 @@ async function main(): Promise<void> {
         cer = `${(value * 100).toFixed(2)}%`;
         if (expect.maxCer !== undefined && value > expect.maxCer) problems.push(`${rel}: CER ${cer} above ${(expect.maxCer * 100).toFixed(1)}%`);
       } else if (expect.phrases) {
-        const text = doc.text.replace(/\s+/g, ' ');
+        // Case-insensitive, like the upstream tests these phrases come from.
+        const text = doc.text.replace(/\s+/g, ' ').toLowerCase();
         let at = 0;
         const found = expect.phrases.filter((ph) => {
-          const i = text.indexOf(ph, at);
+          const i = text.indexOf(ph.toLowerCase(), at);
           if (i >= 0) at = i + ph.length;
           return i >= 0;
         }).length;

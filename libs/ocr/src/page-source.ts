@@ -39,6 +39,12 @@ export interface PageSource {
   close(): Promise<void>;
 }
 
+// libvips' operation cache keeps decoded pages alive between documents; a scan worker gains
+// nothing from it and its RSS would only grow.
+sharp.cache(false);
+
+const RECYCLE_PDF_THREAD_EVERY = 8;
+
 const mb = (px: number) => `${(px / 1e6).toFixed(0)} MP`;
 
 export async function openPageSource(filePath: string, limits: ScanLimits): Promise<PageSource> {
@@ -51,7 +57,10 @@ export async function openPageSource(filePath: string, limits: ScanLimits): Prom
 }
 
 async function openPdf(filePath: string, limits: ScanLimits): Promise<PageSource> {
-  const { session, numPages, encrypted } = await PdfSession.open(filePath, limits);
+  const opened = await PdfSession.open(filePath, limits);
+  const { numPages, encrypted } = opened;
+  let session = opened.session;
+  let rendered = 0;
   try {
     if (encrypted) throw new ScanRejectedError('PDF is encrypted; upload an unencrypted scan');
     if (numPages < 1) throw new ScanRejectedError('PDF has no pages');
@@ -80,6 +89,13 @@ async function openPdf(filePath: string, limits: ScanLimits): Promise<PageSource
         return { text: page.text ?? '', chars: page.chars };
       },
       async raster(pageNo) {
+        // pdf.js and the canvas keep native memory per rendered page that is only reliably
+        // returned when the thread ends: start a fresh thread every few pages (bounded memory on
+        // long scans, at the price of re-parsing the file).
+        if (++rendered % RECYCLE_PDF_THREAD_EVERY === 0) {
+          await session.close();
+          session = (await PdfSession.open(filePath, limits)).session;
+        }
         const page = await session.page(pageNo, { text: false, render: true, dpi: limits.dpi, maxPixels: limits.maxRasterPixels });
         const img = page.image!;
         return {

@@ -26,7 +26,7 @@ export const OCR_DEFAULTS = {
   maxRasterPixels: 40_000_000,
   maxPageSizeMm: 1500,
   minTextLayerChars: 16,
-  pdfHeapMb: 512,
+  pdfHeapMb: 256,
   pdfOpenTimeoutMs: 20_000,
   pdfPageTimeoutMs: 60_000,
   /** Minimum tesseract OSD confidence to turn a page. */

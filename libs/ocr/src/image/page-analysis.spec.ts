@@ -7,6 +7,8 @@ async function at100dpi(png: Buffer): Promise<GreyImage> {
   return { width: info.width, height: info.height, data };
 }
 
+jest.setTimeout(180_000);
+
 describe('page analysis', () => {
   it.each([
     [1.7, 0],

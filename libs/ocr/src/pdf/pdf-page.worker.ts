@@ -16,7 +16,19 @@ const { createCanvas } = require('@napi-rs/canvas');
 
 const init = workerData as PdfWorkerInit;
 const pdfjsDir = path.dirname(require.resolve('pdfjs-dist/package.json'));
+// Pixel buffers of canvases are native memory that V8 does not see, so garbage collection alone
+// would let them pile up page after page; collect explicitly after each rendered page.
+let collect: (() => void) | undefined;
+try {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('node:v8').setFlagsFromString('--expose-gc');
+  collect = require('node:vm').runInNewContext('gc');
+} catch {
+  collect = undefined;
+}
+
 let doc: any;
+let canvas: any;
 
 function reply(message: PdfWorkerResponse, transfer: ArrayBuffer[] = []): void {
   parentPort!.postMessage(message, transfer);
@@ -80,8 +92,11 @@ async function page(req: Extract<PdfWorkerRequest, { op: 'page' }>): Promise<Ext
   const viewport = p.getViewport({ scale });
   const width = Math.max(1, Math.floor(viewport.width));
   const height = Math.max(1, Math.floor(viewport.height));
-  const canvas = createCanvas(width, height);
+  // One canvas per thread, reused while the page size stays the same (native memory is only
+  // returned when V8 collects the wrapper, which it does lazily).
+  if (!canvas || canvas.width !== width || canvas.height !== height) canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   await p.render({ canvasContext: ctx, canvas, viewport, background: '#ffffff' }).promise;
@@ -101,6 +116,7 @@ parentPort!.on('message', async (req: PdfWorkerRequest) => {
     } else if (req.op === 'page') {
       const res = await page(req);
       reply(res, res.image ? [res.image.data.buffer as ArrayBuffer] : []);
+      if (res.image) collect?.();
     }
   } catch (e: any) {
     reply({ ok: false, name: String(e?.name ?? 'Error'), message: String(e?.message ?? e) });

@@ -54,7 +54,7 @@ export class PdfSession {
 
   private constructor(private readonly limits: PdfLimits) {
     const init: PdfWorkerInit = { maxImagePixels: limits.maxImagePixels };
-    const resourceLimits = { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 48 };
+    const resourceLimits = { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 16 };
     if (WORKER_FILE.endsWith('.ts')) {
       // Running from TypeScript sources (tests, ts-node scripts): the worker (one self-contained
       // file) is transpiled once in this thread and run as a CommonJS module in the new thread.

@@ -108,7 +108,12 @@ export class TesseractPool {
       if (!this.osd) {
         const langPath = prepareLangDir(['osd'], 'legacy');
         this.osd = withTimeout(
-          createWorker('osd', OEM.TESSERACT_ONLY, { langPath, cacheMethod: 'none', gzip: true, legacyCore: true, legacyLang: true }),
+          (async () => {
+            const w = await createWorker('osd', OEM.TESSERACT_ONLY, { langPath, cacheMethod: 'none', gzip: true, legacyCore: true, legacyLang: true });
+            // Tesseract's OSD chatter ("Too few characters. Skipping this page") goes to its debug file, not to our stdout.
+            await w.setParameters({ debug_file: '/dev/null' } as any);
+            return w;
+          })(),
           this.options.timeoutMs,
           'starting the orientation detector',
         );
@@ -194,12 +199,13 @@ export class TesseractPool {
     const langs = this.options.langs.split('+');
     const langPath = prepareLangDir(langs, 'lstm'); // throws if a language package is missing
     const started = Date.now();
+    const slot = this.created;
     const worker = await withTimeout(
       createWorker(langs, OEM.LSTM_ONLY, { langPath, cacheMethod: 'none', gzip: true }),
       this.options.timeoutMs,
       'starting an OCR worker',
     );
-    this.logger.log(`OCR worker ${this.created}/${this.options.size} ready (${this.options.langs}) in ${Date.now() - started} ms`);
+    this.logger.log(`OCR worker ${slot}/${this.options.size} ready (${this.options.langs}) in ${Date.now() - started} ms`);
     return worker;
   }
 }
