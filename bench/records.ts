@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { signDevToken } from '@app/auth';
 import { loadConfig, redactUrl } from '@app/config';
@@ -211,6 +212,7 @@ async function main(): Promise<void> {
   base.pathname = `/${args.db ?? `eakte_bench_records_${process.pid}`}`;
   const url = base.toString();
   const storageDir = mkdtempSync(path.join(os.tmpdir(), 'eakte-bench-records-'));
+  const queuePrefix = `eakte-bench-records-${process.pid}`;
   let api: ChildProcess | undefined;
   try {
     log(`database ${redactUrl(url)}`);
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
       RECORDS_PORT: String(port),
       LOG_LEVEL: args['log-level']!,
       STORAGE_DIR: storageDir,
-      QUEUE_PREFIX: `eakte-bench-records-${process.pid}`,
+      QUEUE_PREFIX: queuePrefix,
       NODE_ENV: 'development',
     };
     api = await startApi(env, port);
@@ -275,6 +277,15 @@ async function main(): Promise<void> {
       await new Promise((r) => api!.once('exit', r));
     }
     rmSync(storageDir, { recursive: true, force: true });
+    // the API's queues left their keys under the bench's own prefix
+    const redis = new Redis(loadConfig().redis.url);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
     if (!args.keep) {
       await dropDatabase(url);
       log('scratch database dropped');
