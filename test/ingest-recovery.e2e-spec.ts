@@ -11,6 +11,7 @@ import { IngestAppModule } from '../apps/ingest/src/ingest.module';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { startApp, TestApp, users } from './support/app';
+import { freshDatabase } from './support/database';
 
 /**
  * Failure handling of the scan pipeline with real BullMQ jobs, PostgreSQL and storage, and a
@@ -59,10 +60,15 @@ describe('scan pipeline failures (e2e)', () => {
   let reference: string;
   let db: DataSource;
 
+  let isolated: { url: string; drop: () => Promise<void> };
+
   beforeAll(async () => {
-    records = await startApp(RecordsApiModule);
-    ingest = await startApp(IngestAppModule, { override });
-    worker = await startApp(WorkerModule, { override });
+    // Own database and queues: the e2e suite of the real pipeline runs alongside with real OCR.
+    isolated = await freshDatabase('ingest_recovery');
+    const env = { DATABASE_URL: isolated.url, QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-recovery` };
+    records = await startApp(RecordsApiModule, { env });
+    ingest = await startApp(IngestAppModule, { env, override });
+    worker = await startApp(WorkerModule, { env, override });
     sina = await ingest.token(users.scanOperator);
     const anna = await records.token(users.caseworker32);
     reference = (await records.http().post('/api/v1/case-files').set('Authorization', `Bearer ${anna}`).send({ filePlanCode: '32.1.2', title: 'Fehlerfälle' }).expect(201)).body.reference;
@@ -72,6 +78,7 @@ describe('scan pipeline failures (e2e)', () => {
     await worker?.close();
     await ingest?.close();
     await records?.close();
+    await isolated?.drop();
   });
 
   const upload = async (...texts: string[]) => {

@@ -49,7 +49,7 @@ describe('scanned-mail ingest (e2e)', () => {
   let otherOperator: string;
 
   beforeAll(async () => {
-    const env = { OCR_WORKERS: '2', CLASSIFIER_RETRAIN_EVERY: '1' };
+    const env = { OCR_WORKERS: '2', CLASSIFIER_RETRAIN_EVERY: '1', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-ingest` };
     records = await startApp(RecordsApiModule, { env });
     ingest = await startApp(IngestAppModule, { env });
     worker = await startApp(WorkerModule, { env });

@@ -11,6 +11,6 @@ import { IngestWorkerModule } from '@app/ingest';
 
 /** Worker: BullMQ processors only; HTTP serves nothing but /health. */
 @Module({
-  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, AuditWorkerModule, HealthModule, RetentionWorkerModule, IngestWorkerModule],
+  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, AuditWorkerModule, HealthModule, IngestWorkerModule, RetentionWorkerModule],
 })
 export class WorkerModule {}
