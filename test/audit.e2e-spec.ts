@@ -150,10 +150,11 @@ describe('audit trail API (e2e)', () => {
   it('verifies the chain, whole or in part, and records the verification with its result', async () => {
     await busyCaseFile(1);
     const rid = `audit-verify-${process.pid}`;
-    const all = await as(users.auditor, '/api/v1/audit/verify', rid).expect(200);
+    // other suites append to the same chain concurrently: everything present before the call is checked
     const [{ max }] = await ds.query('SELECT max(seq)::int AS max FROM audit_events');
+    const all = await as(users.auditor, '/api/v1/audit/verify', rid).expect(200);
     expect(all.body).toMatchObject({ ok: true, firstSeq: '1' });
-    expect(all.body.checked).toBeGreaterThanOrEqual(max - 1);
+    expect(all.body.checked).toBeGreaterThanOrEqual(max);
     expect(all.body.firstBrokenSeq).toBeUndefined();
     expect(await eventsOf(rid)).toEqual([expect.objectContaining({ action: 'audit.verify', details: expect.objectContaining({ ok: true, checked: all.body.checked }) })]);
     const part = await as(users.auditor, '/api/v1/audit/verify?from=2&to=5').expect(200);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
@@ -29,7 +30,8 @@ describe('records API (e2e)', () => {
   let rita: string;
 
   beforeAll(async () => {
-    t = await startApp(RecordsApiModule, { env: { MAX_UPLOAD_MB: '1' } });
+    // its own storage directory: the suite counts objects, and other suites upload concurrently
+    t = await startApp(RecordsApiModule, { env: { MAX_UPLOAD_MB: '1', STORAGE_DIR: mkdtempSync(path.join(os.tmpdir(), 'eakte-records-e2e-')) } });
     anna = await t.token(users.caseworker32);
     bernd = await t.token(users.caseworker50);
     rita = await t.token(users.recordsManager);

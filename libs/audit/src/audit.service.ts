@@ -68,12 +68,7 @@ export class AuditService implements OnModuleDestroy {
       while (this.pending.length) {
         const group = this.pending.splice(0, MAX_GROUP);
         try {
-          await this.repository.transaction((m) =>
-            this.repository.append(
-              m,
-              group.map((p) => p.record),
-            ),
-          );
+          await this.repository.appendStandalone(group.map((p) => p.record));
           for (const p of group) p.resolve();
         } catch (e) {
           const err = this.unavailable(e);
