@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     // the worker as deployed: its own process (so its memory is its own)
     worker = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', path.join(repoRoot, 'apps/worker/src/main.ts')], {
       cwd: repoRoot,
-      env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
+      env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(worker!.pid!).rss)), 250);

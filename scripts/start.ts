@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
   };
   for (const app of APPS) {
-    const child = fork(path.join(__dirname, '..', 'apps', app, 'src', 'main.js'), [], { stdio: 'inherit' });
+    // glibc arenas per OCR thread fragment the worker's memory; two arenas keep its RSS bounded
+    const env = app === 'worker' ? { MALLOC_ARENA_MAX: '2', ...process.env } : process.env;
+    const child = fork(path.join(__dirname, '..', 'apps', app, 'src', 'main.js'), [], { stdio: 'inherit', env });
     child.once('exit', (code, signal) => {
       if (!stopping) {
         console.error(`[start] ${app} exited (${signal ?? code}); stopping the others`);
