@@ -43,6 +43,28 @@ export type UnchainedAuditRecord = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** The columns of audit_events, in the order of the canonical serialisation. */
+export const AUDIT_COLUMNS = [
+  'seq',
+  'id',
+  'occurred_at',
+  'actor_sub',
+  'actor_name',
+  'actor_roles',
+  'actor_departments',
+  'action',
+  'object_type',
+  'object_id',
+  'case_file_id',
+  'outcome',
+  'request_id',
+  'client_ip',
+  'reason',
+  'details',
+  'prev_hash',
+  'hash',
+] as const;
+
 const hrStart = process.hrtime.bigint();
 const epochStartMicros = BigInt(Date.now()) * 1000n;
 let lastMicros = 0n;

@@ -2,28 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditRecord, UnchainedAuditRecord, hashEvent } from './audit-event';
+import { AUDIT_COLUMNS, AuditRecord, UnchainedAuditRecord, hashEvent } from './audit-event';
 
-const COLUMNS = [
-  'seq',
-  'id',
-  'occurred_at',
-  'actor_sub',
-  'actor_name',
-  'actor_roles',
-  'actor_departments',
-  'action',
-  'object_type',
-  'object_id',
-  'case_file_id',
-  'outcome',
-  'request_id',
-  'client_ip',
-  'reason',
-  'details',
-  'prev_hash',
-  'hash',
-];
+
 
 /** SQL expression selecting a row in the shape of {@link AuditRecord}. */
 export const AUDIT_SELECT = `
@@ -113,7 +94,7 @@ export class AuditRepository {
       return `(${placeholders.join(',')})`;
     });
     params.push(seq.toString(), prevHash);
-    const sql = `WITH appended AS (INSERT INTO audit_events (${COLUMNS.join(',')}) VALUES ${rows.join(',')} RETURNING 1)
+    const sql = `WITH appended AS (INSERT INTO audit_events (${AUDIT_COLUMNS.join(',')}) VALUES ${rows.join(',')} RETURNING 1)
       UPDATE audit_chain_head SET seq = $${params.length - 1}, hash = $${params.length} WHERE id = 1`;
     return { sql, params, chained };
   }

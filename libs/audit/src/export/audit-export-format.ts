@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { AuditOutcome, AuditRecord, canonicalJson, hashEvent } from '../audit-event';
+import { AUDIT_COLUMNS, AuditOutcome, AuditRecord, canonicalJson, hashEvent } from '../audit-event';
 
 /**
  * The auditor's export files (CSV or JSON Lines) and their standalone check.
@@ -20,26 +20,8 @@ import { AuditOutcome, AuditRecord, canonicalJson, hashEvent } from '../audit-ev
 export type ExportFormat = 'csv' | 'jsonl';
 export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'jsonl'];
 
-export const CSV_COLUMNS = [
-  'seq',
-  'id',
-  'occurred_at',
-  'actor_sub',
-  'actor_name',
-  'actor_roles',
-  'actor_departments',
-  'action',
-  'object_type',
-  'object_id',
-  'case_file_id',
-  'outcome',
-  'request_id',
-  'client_ip',
-  'reason',
-  'details',
-  'prev_hash',
-  'hash',
-] as const;
+/** The columns of audit_events, in the order of the canonical serialisation. */
+export const CSV_COLUMNS = AUDIT_COLUMNS;
 
 export interface ExportTrailer {
   format: ExportFormat;
