@@ -99,7 +99,4 @@ export class AuditRepository {
     return { sql, params, chained };
   }
 
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
 }

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { DomainError, ErrorCode } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { DocumentProcessor, ScanMimeType } from '@app/ocr';
-import { DocumentRepository } from '@app/records';
+import { DocumentService } from '@app/records';
 import { FilePartInfo, ObjectStorage, sniffContentType, spool, StoredObject } from '@app/storage';
 
 export const SCAN_CONTENT_TYPES: ScanMimeType[] = ['application/pdf', 'image/tiff', 'image/jpeg', 'image/png'];
@@ -39,20 +39,13 @@ export class ScanIntakeService {
   constructor(
     private readonly storage: ObjectStorage,
     private readonly processor: DocumentProcessor,
-    private readonly documents: DocumentRepository,
+    private readonly documents: DocumentService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Removes originals stored for a request that then failed (unless other documents share them). */
   async discard(intakes: FileIntake[]): Promise<void> {
-    for (const i of intakes) {
-      if (!i.stored?.created) continue;
-      try {
-        if (!(await this.documents.isObjectReferenced(i.stored.key))) await this.storage.delete(i.stored.key);
-      } catch (e) {
-        this.logger.warn({ err: e, key: i.stored.key }, 'could not remove the original of a failed batch upload');
-      }
-    }
+    for (const i of intakes) await this.documents.discardStored(i.stored);
   }
 
   async receive(stream: Readable, info: FilePartInfo, position: number): Promise<FileIntake> {

@@ -66,6 +66,12 @@ export class CaseFileRepository {
     return row.value;
   }
 
+  /** Moves case files to a life-cycle state (closed, due, offered, handed_over …) inside the caller's transaction. */
+  async setStatus(m: EntityManager, ids: string[], status: string, now: Date): Promise<void> {
+    if (!ids.length) return;
+    await m.query('UPDATE case_files SET status = $2, updated_at = $3 WHERE id = ANY($1::uuid[])', [ids, status, now]);
+  }
+
   save(m: EntityManager, c: CaseFile): Promise<CaseFile> {
     return m.getRepository(CaseFile).save(c);
   }

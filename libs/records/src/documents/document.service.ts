@@ -75,11 +75,20 @@ export class DocumentService {
 
   /** Removes an object stored for a request that then failed, unless something else refers to it. */
   async discardUpload(upload: UploadedOriginal | undefined): Promise<void> {
-    if (!upload?.stored.created) return;
+    await this.discardStored(upload?.stored);
+  }
+
+  /**
+   * Removes an object this request stored (`created`) when the request then failed, unless a file
+   * row refers to it meanwhile (content addressing shares objects). Never throws: the failure that
+   * led here is what the caller reports.
+   */
+  async discardStored(stored: StoredObject | null | undefined): Promise<void> {
+    if (!stored?.created) return;
     try {
-      if (!(await this.documents.isObjectReferenced(upload.stored.key))) await this.storage.delete(upload.stored.key);
+      if (!(await this.documents.isObjectReferenced(stored.key))) await this.storage.delete(stored.key);
     } catch (e) {
-      this.logger.warn({ err: e, key: upload.stored.key }, 'could not remove the object of a failed upload');
+      this.logger.warn({ err: e, key: stored.key }, 'could not remove the object of a failed upload');
     }
   }
 

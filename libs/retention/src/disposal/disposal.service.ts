@@ -74,7 +74,7 @@ export class DisposalService {
       if (held.length) throw legalHoldError('offering', locked.find((c) => c.id === held[0].caseFileId)!.reference, held);
       const offer = await this.disposals.createOffer(m, { processId: randomUUID(), createdBy: ctx.actor?.sub ?? 'system', now });
       await this.disposals.addItems(m, offer.id, ids);
-      await m.query(`UPDATE case_files SET status = 'offered', updated_at = $2 WHERE id = ANY($1::uuid[])`, [ids, now]);
+      await this.caseFiles.setStatus(m, ids, 'offered', now);
       await this.audit.recordMany(m, ctx, [
         { action: 'disposal.offer.create', objectType: 'disposal_offer', objectId: offer.id, details: { processId: offer.processId, caseFiles: ids.length } },
         ...locked.map((c) => ({
@@ -183,7 +183,7 @@ export class DisposalService {
       if (active.length || !expired || caseFile.status !== 'offered') {
         const outcome = active.length ? 'held' : 'not_expired';
         await this.disposals.setOutcome(m, offer.id, caseFile.id, { outcome, at: now, by });
-        await m.query(`UPDATE case_files SET status = 'closed', updated_at = $2 WHERE id = $1`, [caseFile.id, now]);
+        await this.caseFiles.setStatus(m, [caseFile.id], 'closed', now);
         await this.audit.record(m, ctx, {
           action: 'disposal.skip',
           objectType: 'case_file',
@@ -195,7 +195,7 @@ export class DisposalService {
         return null;
       }
       if (decision === 'A') {
-        await m.query(`UPDATE case_files SET status = 'handed_over', updated_at = $2 WHERE id = $1`, [caseFile.id, now]);
+        await this.caseFiles.setStatus(m, [caseFile.id], 'handed_over', now);
         await this.disposals.setOutcome(m, offer.id, caseFile.id, { outcome: 'handed_over', at: now, by });
         await this.audit.record(m, ctx, {
           action: 'disposal.handover',
@@ -324,7 +324,7 @@ export class DisposalService {
         const now = this.clock.now();
         if (!r.ok) {
           await this.disposals.setOutcome(m, offerId, r.id, { outcome: 'returned', at: now, by });
-          await m.query(`UPDATE case_files SET status = 'closed', updated_at = $2 WHERE id = $1`, [r.id, now]);
+          await this.caseFiles.setStatus(m, [r.id], 'closed', now);
           await this.audit.record(m, ctx, {
             action: 'disposal.handover.failed',
             objectType: 'case_file',

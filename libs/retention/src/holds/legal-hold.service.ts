@@ -34,7 +34,7 @@ export class LegalHoldService {
       const now = this.clock.now();
       const hold = await this.holds.insert(m, { caseFileId, reason: dto.reason, reference: dto.reference ?? null, setBy: ctx.actor?.sub ?? 'system', setAt: now });
       // a file marked due leaves the due list while held (the sweep marks it again once lifted)
-      if (caseFile.status === 'due') await m.query(`UPDATE case_files SET status = 'closed', updated_at = $2 WHERE id = $1`, [caseFileId, now]);
+      if (caseFile.status === 'due') await this.caseFiles.setStatus(m, [caseFileId], 'closed', now);
       await this.audit.record(m, ctx, {
         action: 'hold.set',
         objectType: 'case_file',
