@@ -3,6 +3,7 @@ import { AuditService, checkExport } from '@app/audit';
 import { systemContext } from '@app/common';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { startApp, TestApp, users } from './support/app';
+import { freshDatabase } from './support/database';
 import { bearer, routeFixtures, signUsers } from './support/audited-routes';
 
 /** The auditor's API: events with cursor pagination, exports with trailer, verify, case-file history. */
@@ -11,13 +12,19 @@ describe('audit trail API (e2e)', () => {
   let ds: DataSource;
   let tokens: Map<string, string>;
   let n = 0;
+  let db: { url: string; drop: () => Promise<void> };
 
   beforeAll(async () => {
-    t = await startApp(RecordsApiModule);
+    // a chain of its own: the assertions about contiguous ranges and the head need no concurrent writers
+    db = await freshDatabase('audit_api');
+    t = await startApp(RecordsApiModule, { env: { DATABASE_URL: db.url } });
     ds = t.app.get(DataSource);
     tokens = await signUsers(t);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
 
   const as = (user: (typeof users)[keyof typeof users], path: string, id = `audit-api-${process.pid}-${++n}`) =>
     t.http().get(path).set('Authorization', bearer(tokens, user)).set('X-Request-Id', id);
