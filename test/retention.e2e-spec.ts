@@ -455,5 +455,8 @@ describe('retention, legal holds and disposal (e2e)', () => {
     await t.http().get('/api/v1/disposal/due').set(as(anna)).expect(403);
     await t.http().post('/api/v1/case-files/00000000-0000-4000-8000-000000000000/holds').set(as(rita)).send({ reason: 'Klage' }).expect(404);
     await t.http().delete('/api/v1/case-files/00000000-0000-4000-8000-000000000000/holds/00000000-0000-4000-8000-000000000000').set(as(rita)).send({ reason: 'weg' }).expect(404);
+    // version numbers are positive int4s: anything else never reaches the database
+    for (const v of ['0', '-1', '1.5', '1e10', '2147483648']) await t.http().delete(`/api/v1/documents/00000000-0000-4000-8000-000000000000/versions/${v}`).set(as(anna)).expect(400);
+    await t.http().delete('/api/v1/documents/00000000-0000-4000-8000-000000000000/versions/2147483647').set(as(anna)).expect(404);
   });
 });

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Param, ParseIntPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Param, PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { Ctx } from '@app/audit';
@@ -13,6 +13,18 @@ export class DeletionRequestDto {
   @IsString()
   @Length(1, 2000)
   reason?: string;
+}
+
+/**
+ * A version number as the database stores it (a positive int4): anything else is a 400, never a
+ * database error. The global validation pipe may have made the path segment a number already.
+ */
+class VersionNoPipe implements PipeTransform<string | number, number> {
+  transform(value: string | number): number {
+    const n = /^[1-9][0-9]{0,9}$/.test(String(value)) ? Number(value) : NaN;
+    if (!(n <= 2_147_483_647)) throw DomainError.validation('versionNo must be a positive integer', [{ field: 'versionNo', errors: ['must be a positive integer'] }]);
+    return n;
+  }
 }
 
 /**
@@ -42,8 +54,7 @@ export class RecordDeletionController {
   deleteVersion(
     @Ctx() ctx: RequestContext,
     @UuidParam() id: string,
-    @Param('versionNo', new ParseIntPipe({ exceptionFactory: () => DomainError.validation('versionNo must be a positive integer', [{ field: 'versionNo', errors: ['must be an integer'] }]) }))
-    versionNo: number,
+    @Param('versionNo', VersionNoPipe) versionNo: number,
     @Body() dto: DeletionRequestDto,
   ): Promise<never> {
     return this.deletion.refuse(ctx, { kind: 'version', documentId: id, versionNo }, dto?.reason ?? null);
