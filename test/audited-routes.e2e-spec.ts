@@ -69,7 +69,7 @@ describe('every route writes its audit event (table-driven)', () => {
 
   it('writes the expected event for every registered route', async () => {
     const failures: string[] = [];
-    const fixtures = routeFixtures(apps['records-api'], tokens);
+    const fixtures = routeFixtures(apps['records-api'], tokens, apps.ingest);
     let checked = 0;
     for (const [key, row] of Object.entries(AUDITED_ROUTES)) {
       if (!routes[row.app].includes(key)) continue; // row landed before its route: nothing to check yet

@@ -1,41 +1,20 @@
 import { build0502, build0506 } from '@app/retention';
 import { users } from './support/app';
-import type { AuditedRoute, RouteCallContext } from './support/audited-routes';
+import type { AuditedRoute, OfferFixture } from './support/audited-routes';
 
 /**
  * Rows of test/support/audited-routes.ts for the retention and disposal routes (spread into
- * AUDITED_ROUTES there). Disposal needs case files whose retention has ended: each fixture makes
- * its own file-plan unit with `years: 0`, files a closed case file there and sweeps, so nothing
- * else in the shared test database becomes due.
+ * AUDITED_ROUTES there). Their prerequisites (file-plan units, holds, due case files, offers) are
+ * fixtures of RouteFixtures; a due case file sits in a file-plan unit of its own with `years: 0`,
+ * so nothing else in the shared test database becomes due.
  */
-let seq = 0;
-
-async function dueCaseFile(c: RouteCallContext, disposal: 'destroy' | 'archive' | 'review' = 'review'): Promise<{ id: string; code: string; documentId: string }> {
-  const code = `32.8.${process.pid}${++seq}${Date.now().toString(36)}`;
-  await c.requestAs('records-api', users.recordsManager, 'post', '/api/v1/file-plan')
-    .send({ code, title: 'Aussonderungstest', parentCode: '32', departmentCode: '32', retention: { years: 0, trigger: 'closed', disposal } })
-    .expect(201);
-  const cf = await c.fixtures.caseFile({ filePlanCode: code });
-  const doc = await c.fixtures.document(cf.id);
-  await c.requestAs('records-api', users.caseworker32, 'post', `/api/v1/case-files/${cf.id}/close`).expect(200);
-  await new Promise((r) => setTimeout(r, 5)); // retainUntil = zdA date: let it pass
-  await c.requestAs('records-api', users.recordsManager, 'post', '/api/v1/disposal/sweep').expect(200);
-  return { id: cf.id, code, documentId: doc.id };
-}
-
-async function offer(c: RouteCallContext, disposal: 'destroy' | 'archive' | 'review' = 'review'): Promise<{ id: string; processId: string; caseFileId: string }> {
-  const cf = await dueCaseFile(c, disposal);
-  const res = await c.requestAs('records-api', users.recordsManager, 'post', '/api/v1/disposal/offers').send({ caseFileIds: [cf.id] }).expect(201);
-  return { id: res.body.id, processId: res.body.processId, caseFileId: cf.id };
-}
-
 const header = (processId: string) => ({ processId, createdAt: new Date(), senderName: 'Stadtarchiv', archiveName: 'Stadtverwaltung' });
 
-async function handedOver(c: RouteCallContext): Promise<{ id: string; processId: string; caseFileId: string }> {
-  const o = await offer(c, 'archive');
-  await c.requestAs('records-api', users.recordsManager, 'post', `/api/v1/disposal/offers/${o.id}/execute`).expect(200);
-  return o;
-}
+/** The archive's appraisal (xdomea 0502) of an offer: keep (A) its case file. */
+export const appraisalXml = (offer: OfferFixture): string => build0502(header(offer.processId), [{ id: offer.caseFileId, code: 'A' }]);
+
+/** The archive's import confirmation (xdomea 0506) of a handed-over offer. */
+export const importConfirmationXml = (offer: OfferFixture): string => build0506(header(offer.processId), [{ id: offer.caseFileId, ok: true, archiveId: 'StA 1/2026' }]);
 
 const rm = users.recordsManager;
 
@@ -46,10 +25,7 @@ export const RETENTION_ROUTES: Record<string, AuditedRoute> = {
     user: rm,
     action: 'retention.change',
     call: async (c) => {
-      const code = `32.7.${process.pid}${++seq}${Date.now().toString(36)}`;
-      await c.requestAs('records-api', rm, 'post', '/api/v1/file-plan')
-        .send({ code, title: 'Fristtest', parentCode: '32', departmentCode: '32', retention: { years: 10, trigger: 'closed', disposal: 'destroy' } })
-        .expect(201);
+      const code = await c.fixtures.filePlanUnit();
       await c.request('put', `/api/v1/file-plan/${code}/retention`).send({ years: 12, trigger: 'closed', disposal: 'archive', reason: 'neue Satzung' }).expect(200);
     },
   },
@@ -68,8 +44,8 @@ export const RETENTION_ROUTES: Record<string, AuditedRoute> = {
     action: 'hold.lift',
     call: async (c) => {
       const cf = await c.fixtures.caseFile();
-      const hold = await c.requestAs('records-api', rm, 'post', `/api/v1/case-files/${cf.id}/holds`).send({ reason: 'Klage VG' }).expect(201);
-      await c.request('delete', `/api/v1/case-files/${cf.id}/holds/${hold.body.id}`).send({ reason: 'Verfahren beendet' }).expect(200);
+      const hold = await c.fixtures.legalHold(cf.id);
+      await c.request('delete', `/api/v1/case-files/${cf.id}/holds/${hold.id}`).send({ reason: 'Verfahren beendet' }).expect(200);
     },
   },
   'GET /api/v1/case-files/:id/holds': {
@@ -116,7 +92,7 @@ export const RETENTION_ROUTES: Record<string, AuditedRoute> = {
     user: rm,
     action: 'disposal.offer.create',
     call: async (c) => {
-      const cf = await dueCaseFile(c);
+      const cf = await c.fixtures.dueCaseFile();
       await c.request('post', '/api/v1/disposal/offers').send({ caseFileIds: [cf.id] }).expect(201);
     },
   },
@@ -124,44 +100,42 @@ export const RETENTION_ROUTES: Record<string, AuditedRoute> = {
     app: 'records-api',
     user: rm,
     action: 'disposal.offer.read',
-    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await offer(c)).id}`).expect(200),
+    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await c.fixtures.disposalOffer()).id}`).expect(200),
   },
   'GET /api/v1/disposal/offers/:id/0501': {
     app: 'records-api',
     user: rm,
     action: 'disposal.export.0501',
-    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await offer(c)).id}/0501`).expect(200),
+    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await c.fixtures.disposalOffer()).id}/0501`).expect(200),
   },
   'POST /api/v1/disposal/offers/:id/appraisal': {
     app: 'records-api',
     user: rm,
     action: 'disposal.appraisal',
     call: async (c) => {
-      const o = await offer(c);
-      const xml = build0502(header(o.processId), [{ id: o.caseFileId, code: 'A' }]);
-      await c.request('post', `/api/v1/disposal/offers/${o.id}/appraisal`).set('Content-Type', 'application/xml').send(xml).expect(200);
+      const o = await c.fixtures.disposalOffer();
+      await c.request('post', `/api/v1/disposal/offers/${o.id}/appraisal`).set('Content-Type', 'application/xml').send(appraisalXml(o)).expect(200);
     },
   },
   'POST /api/v1/disposal/offers/:id/execute': {
     app: 'records-api',
     user: rm,
     action: 'disposal.execute',
-    call: async (c) => c.request('post', `/api/v1/disposal/offers/${(await offer(c, 'destroy')).id}/execute`).expect(200),
+    call: async (c) => c.request('post', `/api/v1/disposal/offers/${(await c.fixtures.disposalOffer('destroy')).id}/execute`).expect(200),
   },
   'GET /api/v1/disposal/offers/:id/0503': {
     app: 'records-api',
     user: rm,
     action: 'disposal.export.0503',
-    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await handedOver(c)).id}/0503`).expect(200),
+    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await c.fixtures.executedOffer('archive')).id}/0503`).expect(200),
   },
   'POST /api/v1/disposal/offers/:id/confirmation': {
     app: 'records-api',
     user: rm,
     action: 'disposal.confirmation',
     call: async (c) => {
-      const o = await handedOver(c);
-      const xml = build0506(header(o.processId), [{ id: o.caseFileId, ok: true, archiveId: 'StA 1/2026' }]);
-      await c.request('post', `/api/v1/disposal/offers/${o.id}/confirmation`).set('Content-Type', 'application/xml').send(xml).expect(200);
+      const o = await c.fixtures.executedOffer('archive');
+      await c.request('post', `/api/v1/disposal/offers/${o.id}/confirmation`).set('Content-Type', 'application/xml').send(importConfirmationXml(o)).expect(200);
     },
   },
   'GET /api/v1/disposal/offers/:id/certificate': {
@@ -169,8 +143,7 @@ export const RETENTION_ROUTES: Record<string, AuditedRoute> = {
     user: rm,
     action: 'disposal.certificate.read',
     call: async (c) => {
-      const o = await offer(c, 'destroy');
-      await c.requestAs('records-api', rm, 'post', `/api/v1/disposal/offers/${o.id}/execute`).expect(200);
+      const o = await c.fixtures.executedOffer('destroy');
       await c.request('get', `/api/v1/disposal/offers/${o.id}/certificate`).query({ format: 'pdf' }).expect(200);
     },
   },

@@ -19,6 +19,7 @@
  * before or after the route itself; only registered routes without a row fail the test.
  */
 import type { Test } from 'supertest';
+import { DataSource } from 'typeorm';
 import type { TestApp, TestUser } from './app';
 import { users } from './app';
 import { RETENTION_ROUTES } from '../retention-routes';
@@ -37,11 +38,47 @@ export interface DocumentFixture {
   sha256: string;
 }
 
-/** Prerequisites a row may create (each with its own request id, as caseworker32 unless told). */
+export type DisposalAction = 'destroy' | 'archive' | 'review';
+
+export interface RetentionRule {
+  years: number | null;
+  trigger: 'closed' | 'created';
+  disposal: DisposalAction;
+}
+
+export interface OfferFixture {
+  id: string;
+  processId: string;
+  caseFileId: string;
+}
+
+/**
+ * Prerequisites a row may create (each with its own request id, as caseworker32 unless told;
+ * retention and disposal prerequisites as the records manager, batches as the scan operator).
+ * Each call creates a fresh object, so a row that changes state calls them inside `call`.
+ */
 export interface RouteFixtures {
   caseFile(options?: { filePlanCode?: string; title?: string; user?: TestUser }): Promise<CaseFileFixture>;
   closedCaseFile(): Promise<CaseFileFixture>;
   document(caseFileId?: string): Promise<DocumentFixture>;
+  /** A document of department 32 waiting in the review inbox (no case file; the pipeline is not run). */
+  inboxDocument(): Promise<DocumentFixture>;
+  /** A file-plan unit of department 32 of its own (default: 10 years after closing, destroy); returns its code. */
+  filePlanUnit(retention?: RetentionRule): Promise<string>;
+  /** An active legal hold on the case file. */
+  legalHold(caseFileId: string): Promise<{ id: string }>;
+  /**
+   * A closed case file (with one document) whose retention has ended, marked due by a sweep. It
+   * sits in a file-plan unit of its own with `years: 0`, so nothing else in the shared test
+   * database becomes due.
+   */
+  dueCaseFile(disposal?: DisposalAction): Promise<CaseFileFixture & { documentId: string }>;
+  /** A disposal offer (Aussonderung) of one due case file, not yet appraised or executed. */
+  disposalOffer(disposal?: DisposalAction): Promise<OfferFixture>;
+  /** An executed offer: `archive` = handed over, waiting for the archive's confirmation; `destroy` = destroyed, with a certificate. */
+  executedOffer(disposal: 'archive' | 'destroy'): Promise<OfferFixture>;
+  /** A scan batch uploaded to the ingest service; `unreadable` = one rejected file, so the batch is complete at once. */
+  batch(options?: { unreadable?: boolean }): Promise<{ id: string }>;
   /** A small PDF-looking payload, unique per call. */
   pdf(text?: string): Buffer;
 }
@@ -213,20 +250,14 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
     app: 'ingest',
     user: users.scanOperator,
     action: 'batch.read',
-    call: async (c) => {
-      const batch = await c.requestAs('ingest', users.scanOperator, 'post', '/api/v1/batches').attach('files', c.fixtures.pdf('Scan'), 'scan.pdf').expect(202);
-      return c.request('get', `/api/v1/batches/${batch.body.id}`).expect(200);
-    },
+    call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch()).id}`).expect(200),
   },
   'GET /api/v1/batches/:id/events': {
     app: 'ingest',
     user: users.scanOperator,
     action: 'batch.events.read',
-    call: async (c) => {
-      // a batch of one unreadable file is complete at once, so the event stream ends by itself
-      const batch = await c.requestAs('ingest', users.scanOperator, 'post', '/api/v1/batches').attach('files', Buffer.from('kein Scan'), 'notiz.txt').expect(202);
-      return c.request('get', `/api/v1/batches/${batch.body.id}/events`).expect(200);
-    },
+    // a batch of one unreadable file is complete at once, so the event stream ends by itself
+    call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch({ unreadable: true })).id}/events`).expect(200),
   },
 
   // ---- records API: review inbox (issue 4) -------------------------------------------------------
@@ -241,10 +272,7 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
     user: users.caseworker32,
     action: 'document.file',
     call: async (c) => {
-      // an inbox document without running OCR: a document put back into the inbox of department 32
-      const doc = await c.fixtures.document();
-      const { DataSource } = await import('typeorm');
-      await c.t.app.get(DataSource).query(`UPDATE documents SET status = 'needs_review', case_file_id = NULL WHERE id = $1`, [doc.id]);
+      const doc = await c.fixtures.inboxDocument();
       return c.request('post', `/api/v1/documents/${doc.id}/filing`).send({ caseFileId: doc.caseFileId }).expect(200);
     },
   },
@@ -267,10 +295,10 @@ export function bearer(tokens: Map<string, string>, user: TestUser): string {
   return `Bearer ${token}`;
 }
 
-/** The fixtures of {@link RouteFixtures}, created through the records API. */
-export function routeFixtures(records: TestApp, tokens: Map<string, string>): RouteFixtures {
-  const call = (user: TestUser, method: HttpMethod, path: string) =>
-    records
+/** The fixtures of {@link RouteFixtures}, created through the records API (batches through the ingest service, when given). */
+export function routeFixtures(records: TestApp, tokens: Map<string, string>, ingest?: TestApp): RouteFixtures {
+  const call = (user: TestUser, method: HttpMethod, path: string, app: TestApp = records) =>
+    app
       .http()
       [method](path)
       .set('Authorization', bearer(tokens, user))
@@ -280,18 +308,63 @@ export function routeFixtures(records: TestApp, tokens: Map<string, string>): Ro
     const res = await call(o.user ?? users.caseworker32, 'post', '/api/v1/case-files').send({ filePlanCode: o.filePlanCode ?? '32.1.2', title: o.title ?? 'Testakte' }).expect(201);
     return { id: res.body.id, reference: res.body.reference };
   };
+  const close = (id: string) => call(users.caseworker32, 'post', `/api/v1/case-files/${id}/close`).expect(200);
+  const document: RouteFixtures['document'] = async (caseFileId) => {
+    const cfId = caseFileId ?? (await caseFile()).id;
+    const res = await call(users.caseworker32, 'post', `/api/v1/case-files/${cfId}/documents`).field('title', 'Antrag').attach('file', pdf(), 'antrag.pdf').expect(201);
+    return { id: res.body.id, caseFileId: cfId, sha256: res.body.sha256 };
+  };
+  const filePlanUnit: RouteFixtures['filePlanUnit'] = async (retention = { years: 10, trigger: 'closed', disposal: 'destroy' }) => {
+    const code = `32.8.${process.pid}${++fixtureSeq}${Date.now().toString(36)}`;
+    await call(users.recordsManager, 'post', '/api/v1/file-plan').send({ code, title: 'Testeinheit', parentCode: '32', departmentCode: '32', retention }).expect(201);
+    return code;
+  };
+  const dueCaseFile: RouteFixtures['dueCaseFile'] = async (disposal = 'review') => {
+    const code = await filePlanUnit({ years: 0, trigger: 'closed', disposal });
+    const cf = await caseFile({ filePlanCode: code, title: 'Aussonderungstest' });
+    const doc = await document(cf.id);
+    await close(cf.id);
+    await new Promise((r) => setTimeout(r, 5)); // retainUntil = zdA date: let it pass
+    await call(users.recordsManager, 'post', '/api/v1/disposal/sweep').expect(200);
+    return { ...cf, documentId: doc.id };
+  };
+  const disposalOffer: RouteFixtures['disposalOffer'] = async (disposal = 'review') => {
+    const cf = await dueCaseFile(disposal);
+    const res = await call(users.recordsManager, 'post', '/api/v1/disposal/offers').send({ caseFileIds: [cf.id] }).expect(201);
+    return { id: res.body.id, processId: res.body.processId, caseFileId: cf.id };
+  };
   return {
     pdf,
     caseFile,
     closedCaseFile: async () => {
       const cf = await caseFile();
-      await call(users.caseworker32, 'post', `/api/v1/case-files/${cf.id}/close`).expect(200);
+      await close(cf.id);
       return cf;
     },
-    document: async (caseFileId) => {
-      const cfId = caseFileId ?? (await caseFile()).id;
-      const res = await call(users.caseworker32, 'post', `/api/v1/case-files/${cfId}/documents`).field('title', 'Antrag').attach('file', pdf(), 'antrag.pdf').expect(201);
-      return { id: res.body.id, caseFileId: cfId, sha256: res.body.sha256 };
+    document,
+    inboxDocument: async () => {
+      // a filed document put back into the inbox of department 32, as the pipeline leaves an uncertain scan
+      const doc = await document();
+      await records.app.get(DataSource).query(`UPDATE documents SET status = 'needs_review', case_file_id = NULL WHERE id = $1`, [doc.id]);
+      return doc;
+    },
+    filePlanUnit,
+    legalHold: async (caseFileId) => {
+      const res = await call(users.recordsManager, 'post', `/api/v1/case-files/${caseFileId}/holds`).send({ reason: 'Klage VG', reference: 'VG 1 K 1/26' }).expect(201);
+      return { id: res.body.id };
+    },
+    dueCaseFile,
+    disposalOffer,
+    executedOffer: async (disposal) => {
+      const offer = await disposalOffer(disposal);
+      await call(users.recordsManager, 'post', `/api/v1/disposal/offers/${offer.id}/execute`).expect(200);
+      return offer;
+    },
+    batch: async (o = {}) => {
+      if (!ingest) throw new Error('routeFixtures(records, tokens, ingest): the batch fixture needs the ingest app');
+      const req = call(users.scanOperator, 'post', '/api/v1/batches', ingest).field('scanner', 'fixture');
+      const res = await (o.unreadable ? req.attach('files', Buffer.from('kein Scan'), 'notiz.txt') : req.attach('files', pdf('Scan'), 'scan.pdf')).expect(202);
+      return { id: res.body.id };
     },
   };
 }

@@ -2,8 +2,9 @@
  * The permission matrix: every HTTP route × every persona → the HTTP status it must answer.
  * test/permissions.e2e-spec.ts calls each cell, compares the status, and checks that every denied
  * call (401, 403, and 404 for another department's object) wrote a `denied` audit event and every
- * allowed call a `success` event under the call's request id. The routes of the records core
- * (CORE_ROUTES) must all have rows; other registered routes without a row are named in a warning.
+ * allowed call a `success` event under the call's request id. Every route either app registers
+ * must have a row: a registered route without one fails the suite (and so do the routes of the
+ * records core, CORE_ROUTES, when they are not registered). Add the row with the route.
  *
  * HOW TO ADD A ROW (one per route; keep rows grouped by feature):
  *   'POST /api/v1/things/:id/frob': {               // HTTP method + Nest route path, as registered
@@ -15,13 +16,16 @@
  *     expect: { anonymous: 401, scanOperator: 403, own: 200, other: 404, recordsManager: 403, auditor: 403, admin: 403 },
  *   },
  * `c.request` sets the persona's bearer token (none for `anonymous`) and the request id. The call
- * runs once per persona, so create fresh prerequisites inside `call` when the route changes state.
- * Use 404 (not 403) where another department's object must not even be known to exist.
+ * runs once per persona, so create fresh prerequisites inside `call` when the route changes state
+ * (RouteFixtures in test/support/audited-routes.ts makes them; add a fixture there if one is missing).
+ * Use 404 (not 403) where another department's object must not even be known to exist. Expect
+ * what the product must do, not what it happens to do: a cell that fails is a bug to fix.
  */
 import type { Test } from 'supertest';
 import type { TestUser } from './app';
 import { users } from './app';
 import type { AppName, HttpMethod, RouteFixtures } from './audited-routes';
+import { appraisalXml, importConfirmationXml } from '../retention-routes';
 
 export type Persona = 'anonymous' | 'scanOperator' | 'own' | 'other' | 'recordsManager' | 'auditor' | 'admin';
 
@@ -57,6 +61,24 @@ const anyone = (ok: number): Record<Persona, number> => ({ anonymous: 401, scanO
 /** A department's object: its caseworkers work on it, other departments do not learn it exists, records managers see metadata. */
 const caseworkerWork = (ok: number): Record<Persona, number> => ({ anonymous: 401, scanOperator: 403, own: ok, other: 404, recordsManager: 403, auditor: 403, admin: 403 });
 const metadataRead = (ok: number): Record<Persona, number> => ({ anonymous: 401, scanOperator: 403, own: ok, other: 404, recordsManager: ok, auditor: 403, admin: 403 });
+/** One role's work (the audit trail for auditors; retention, holds and disposal for records managers): every other persona is refused. */
+const onlyFor = (persona: Exclude<Persona, 'anonymous' | 'own' | 'other'>, ok: number): Record<Persona, number> => ({
+  anonymous: 401,
+  scanOperator: 403,
+  own: 403,
+  other: 403,
+  recordsManager: 403,
+  auditor: 403,
+  admin: 403,
+  [persona]: ok,
+});
+/**
+ * Records are never deleted one by one: whoever may see the record gets the audited refusal (409);
+ * whoever may not (other departments, and roles that see no records) does not learn it exists.
+ */
+const refusedDeletion: Record<Persona, number> = { anonymous: 401, scanOperator: 404, own: 409, other: 404, recordsManager: 409, auditor: 404, admin: 404 };
+/** A scan batch: the scan operator who uploaded it and administrators; no one else. */
+const batchRead = (ok: number): Record<Persona, number> => ({ anonymous: 401, scanOperator: ok, own: 403, other: 403, recordsManager: 403, auditor: 403, admin: ok });
 
 export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
   // ---- departments and file plan ---------------------------------------------------------------
@@ -141,6 +163,155 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     // department 32 asked for by name: caseworker 50 is refused (403), records managers may not read content
     call: (c) => c.request('get', '/api/v1/search?q=Antrag&departmentCode=32'),
     expect: { anonymous: 401, scanOperator: 403, own: 200, other: 403, recordsManager: 403, auditor: 403, admin: 403 },
+  },
+
+  // ---- audit trail: a case file's history; query, export and verification for auditors ------------
+  'GET /api/v1/case-files/:id/history': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}/history`),
+    // the department's caseworkers and the overseers (records managers, auditors)
+    expect: { anonymous: 401, scanOperator: 403, own: 200, other: 404, recordsManager: 200, auditor: 200, admin: 403 },
+  },
+  'GET /api/v1/audit/events': { app: 'records-api', call: (c) => c.request('get', '/api/v1/audit/events?limit=5'), expect: onlyFor('auditor', 200) },
+  'GET /api/v1/audit/export': {
+    app: 'records-api',
+    call: (c) => c.request('get', '/api/v1/audit/export?format=jsonl&action=case_file.create'),
+    expect: onlyFor('auditor', 200),
+  },
+  'GET /api/v1/audit/verify': { app: 'records-api', call: (c) => c.request('get', '/api/v1/audit/verify'), expect: onlyFor('auditor', 200) },
+
+  // ---- ingest service: scan batches ---------------------------------------------------------------
+  'POST /api/v1/batches': {
+    app: 'ingest',
+    call: (c) => c.request('post', '/api/v1/batches').field('scanner', 'permission-test').attach('files', c.fixtures.pdf('Scan'), 'scan.pdf'),
+    expect: onlyFor('scanOperator', 202),
+  },
+  'GET /api/v1/batches/:id': {
+    app: 'ingest',
+    call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch()).id}`),
+    expect: batchRead(200),
+  },
+  'GET /api/v1/batches/:id/events': {
+    app: 'ingest',
+    // a batch of one unreadable file is complete at once, so the event stream ends by itself
+    call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch({ unreadable: true })).id}/events`),
+    expect: batchRead(200),
+  },
+
+  // ---- review inbox -------------------------------------------------------------------------------
+  'GET /api/v1/inbox': {
+    app: 'records-api',
+    // department 32 asked for by name: caseworker 50 is refused; the inbox shows OCR text, so not to records managers
+    call: (c) => c.request('get', '/api/v1/inbox?departmentCode=32'),
+    expect: { anonymous: 401, scanOperator: 403, own: 200, other: 403, recordsManager: 403, auditor: 403, admin: 403 },
+  },
+  'POST /api/v1/documents/:id/filing': {
+    app: 'records-api',
+    call: async (c) => {
+      const doc = await c.fixtures.inboxDocument();
+      return c.request('post', `/api/v1/documents/${doc.id}/filing`).send({ caseFileId: doc.caseFileId });
+    },
+    expect: caseworkerWork(200),
+  },
+
+  // ---- retention rules and legal holds ------------------------------------------------------------
+  'PUT /api/v1/file-plan/:code/retention': {
+    app: 'records-api',
+    call: async (c) => {
+      const code = await c.fixtures.filePlanUnit();
+      return c.request('put', `/api/v1/file-plan/${code}/retention`).send({ years: 12, trigger: 'closed', disposal: 'archive', reason: 'neue Satzung' });
+    },
+    expect: onlyFor('recordsManager', 200),
+  },
+  'POST /api/v1/case-files/:id/holds': {
+    app: 'records-api',
+    call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}/holds`).send({ reason: 'Klage VG', reference: 'VG 1 K 1/26' }),
+    expect: onlyFor('recordsManager', 201),
+  },
+  'DELETE /api/v1/case-files/:id/holds/:holdId': {
+    app: 'records-api',
+    call: async (c) => {
+      const cf = await c.fixtures.caseFile();
+      const hold = await c.fixtures.legalHold(cf.id);
+      return c.request('delete', `/api/v1/case-files/${cf.id}/holds/${hold.id}`).send({ reason: 'Verfahren beendet' });
+    },
+    expect: onlyFor('recordsManager', 200),
+  },
+  'GET /api/v1/case-files/:id/holds': {
+    app: 'records-api',
+    call: async (c) => {
+      const cf = await c.fixtures.caseFile();
+      await c.fixtures.legalHold(cf.id);
+      return c.request('get', `/api/v1/case-files/${cf.id}/holds`);
+    },
+    expect: metadataRead(200),
+  },
+
+  // ---- refused deletions (409 RetentionNotExpired for whoever may see the record) -----------------
+  'DELETE /api/v1/case-files/:id': {
+    app: 'records-api',
+    call: async (c) => c.request('delete', `/api/v1/case-files/${(await c.fixtures.closedCaseFile()).id}`).send({ reason: 'aufräumen' }),
+    expect: refusedDeletion,
+  },
+  'DELETE /api/v1/documents/:id': {
+    app: 'records-api',
+    call: async (c) => c.request('delete', `/api/v1/documents/${(await c.fixtures.document()).id}`),
+    expect: refusedDeletion,
+  },
+  'DELETE /api/v1/documents/:id/versions/:versionNo': {
+    app: 'records-api',
+    call: async (c) => c.request('delete', `/api/v1/documents/${(await c.fixtures.document()).id}/versions/1`),
+    expect: refusedDeletion,
+  },
+
+  // ---- disposal (Aussonderung): records managers only ----------------------------------------------
+  'POST /api/v1/disposal/sweep': { app: 'records-api', call: (c) => c.request('post', '/api/v1/disposal/sweep'), expect: onlyFor('recordsManager', 200) },
+  'GET /api/v1/disposal/due': { app: 'records-api', call: (c) => c.request('get', '/api/v1/disposal/due'), expect: onlyFor('recordsManager', 200) },
+  'POST /api/v1/disposal/offers': {
+    app: 'records-api',
+    call: async (c) => c.request('post', '/api/v1/disposal/offers').send({ caseFileIds: [(await c.fixtures.dueCaseFile()).id] }),
+    expect: onlyFor('recordsManager', 201),
+  },
+  'GET /api/v1/disposal/offers/:id': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await c.fixtures.disposalOffer()).id}`),
+    expect: onlyFor('recordsManager', 200),
+  },
+  'GET /api/v1/disposal/offers/:id/0501': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await c.fixtures.disposalOffer()).id}/0501`),
+    expect: onlyFor('recordsManager', 200),
+  },
+  'POST /api/v1/disposal/offers/:id/appraisal': {
+    app: 'records-api',
+    call: async (c) => {
+      const offer = await c.fixtures.disposalOffer();
+      return c.request('post', `/api/v1/disposal/offers/${offer.id}/appraisal`).set('Content-Type', 'application/xml').send(appraisalXml(offer));
+    },
+    expect: onlyFor('recordsManager', 200),
+  },
+  'POST /api/v1/disposal/offers/:id/execute': {
+    app: 'records-api',
+    call: async (c) => c.request('post', `/api/v1/disposal/offers/${(await c.fixtures.disposalOffer('destroy')).id}/execute`),
+    expect: onlyFor('recordsManager', 200),
+  },
+  'GET /api/v1/disposal/offers/:id/0503': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await c.fixtures.executedOffer('archive')).id}/0503`),
+    expect: onlyFor('recordsManager', 200),
+  },
+  'POST /api/v1/disposal/offers/:id/confirmation': {
+    app: 'records-api',
+    call: async (c) => {
+      const offer = await c.fixtures.executedOffer('archive');
+      return c.request('post', `/api/v1/disposal/offers/${offer.id}/confirmation`).set('Content-Type', 'application/xml').send(importConfirmationXml(offer));
+    },
+    expect: onlyFor('recordsManager', 200),
+  },
+  'GET /api/v1/disposal/offers/:id/certificate': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await c.fixtures.executedOffer('destroy')).id}/certificate?format=pdf`),
+    expect: onlyFor('recordsManager', 200),
   },
 };
 
