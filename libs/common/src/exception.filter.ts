@@ -24,7 +24,39 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   503: ErrorCode.ServiceUnavailable,
 };
 
+/**
+ * PostgreSQL errors (SQLSTATE class 22, data exception) that only a bad input value causes: the
+ * request is answered 400 with the kind of problem, never the SQL or the value. Validation should
+ * have refused the value before; this is the safety net.
+ */
+const INPUT_ERRORS: Record<string, string> = {
+  '22021': 'a text value contains a character the database cannot store (e.g. NUL)',
+  '22P05': 'a text value contains a character the database cannot store (e.g. NUL)',
+  '22P02': 'a value is not in the expected format',
+  '22003': 'a number is out of range',
+  '22007': 'a date or time is not in a format the service understands',
+  '22008': 'a date or time is out of range',
+};
+
+/** SQLSTATE and PostgreSQL's message of a database error caused by input, else undefined. */
+export function inputDatabaseError(exception: unknown): { sqlState: string; reason: string } | undefined {
+  const e = exception as { name?: string; code?: unknown; severity?: unknown; message?: string; driverError?: { code?: unknown; severity?: unknown; message?: string } };
+  if (!e || typeof e !== 'object') return undefined;
+  const pg = e.driverError && typeof e.driverError === 'object' ? e.driverError : e;
+  if (typeof pg.code !== 'string' || !(pg.code in INPUT_ERRORS)) return undefined;
+  // a PostgreSQL error (pg's DatabaseError, or TypeORM's QueryFailedError around it), not e.g. a Node system error
+  if (typeof pg.severity !== 'string' && e.name !== 'QueryFailedError') return undefined;
+  return { sqlState: pg.code, reason: pg.message ?? '' };
+}
+
 export function toErrorResponse(exception: unknown): { status: number; body: ErrorBody } {
+  const input = inputDatabaseError(exception);
+  if (input) {
+    return {
+      status: HttpStatus.BAD_REQUEST,
+      body: { error: { code: ErrorCode.ValidationFailed, message: `request validation failed: ${INPUT_ERRORS[input.sqlState]}`, details: [] } },
+    };
+  }
   if (exception instanceof DomainError) {
     return {
       status: exception.status,
@@ -73,7 +105,11 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const { status, body } = toErrorResponse(exception);
-    if (status >= 500 && !(exception instanceof DomainError)) {
+    const input = inputDatabaseError(exception);
+    if (input) {
+      // no query or parameters in the log: they may hold personal data
+      this.logger.warn({ sqlState: input.sqlState, reason: input.reason, method: req.method, path: req.route?.path ?? req.path, requestId: (req as { id?: unknown }).id }, 'input refused by the database');
+    } else if (status >= 500 && !(exception instanceof DomainError)) {
       this.logger.error({ err: exception, requestId: (req as { id?: unknown }).id }, 'unhandled error');
     }
     let finalStatus = status;

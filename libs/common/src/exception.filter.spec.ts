@@ -1,0 +1,43 @@
+import { DomainError } from './domain-error';
+import { toErrorResponse } from './exception.filter';
+
+/** What pg's DatabaseError and TypeORM's QueryFailedError around it carry. */
+function pgError(code: string, message: string) {
+  const driverError = Object.assign(new Error(message), { code, severity: 'ERROR' });
+  return Object.assign(new Error(message), { name: 'QueryFailedError', query: 'SELECT secret FROM t WHERE x = $1', parameters: ['\u0000'], driverError, code });
+}
+
+describe('toErrorResponse', () => {
+  it.each([
+    ['22021', /character the database cannot store/],
+    ['22P05', /character the database cannot store/],
+    ['22P02', /not in the expected format/],
+    ['22003', /number is out of range/],
+    ['22007', /date or time/],
+    ['22008', /date or time is out of range/],
+  ])('answers PostgreSQL input error %s with 400 ValidationFailed, without SQL', (code, reason) => {
+    const { status, body } = toErrorResponse(pgError(code, 'invalid byte sequence for encoding "UTF8": 0x00'));
+    expect(status).toBe(400);
+    expect(body.error).toEqual({ code: 'ValidationFailed', message: expect.stringMatching(reason), details: [] });
+    expect(JSON.stringify(body)).not.toMatch(/SELECT|secret|0x00|UTF8/);
+  });
+
+  it('maps a bare pg DatabaseError too', () => {
+    const e = Object.assign(new Error('value "99999999999" is out of range for type integer'), { code: '22003', severity: 'ERROR' });
+    expect(toErrorResponse(e).status).toBe(400);
+  });
+
+  it('keeps other database errors and look-alike codes a plain 500', () => {
+    expect(toErrorResponse(pgError('23505', 'duplicate key')).status).toBe(500);
+    expect(toErrorResponse(pgError('42601', 'syntax error at or near')).status).toBe(500);
+    expect(toErrorResponse(Object.assign(new Error('x'), { code: '22003' })).status).toBe(500);
+    expect(toErrorResponse(new Error('boom')).body).toEqual({ error: { code: 'Internal', message: 'internal error' } });
+  });
+
+  it('keeps domain errors as they are', () => {
+    expect(toErrorResponse(DomainError.validation('title too long', [{ field: 'title', errors: ['too long'] }]))).toEqual({
+      status: 400,
+      body: { error: { code: 'ValidationFailed', message: 'title too long', details: [{ field: 'title', errors: ['too long'] }] } },
+    });
+  });
+});
