@@ -48,11 +48,19 @@ describe('audit chain under tampering (isolated database)', () => {
   /**
    * The verification the endpoint runs, called directly: the endpoint would append its own
    * audit.verify event, which must not happen while the tail is cut off. (The endpoint itself is
-   * checked at the start and the end.)
+   * checked at the start and the end.) Each verification runs with the default slices, with
+   * slices of 1, 2, 3 and 5 events, and on two hashing threads, which must all give the same answer.
    */
-  const verify = (query = '') => {
+  const verify = async (query = '') => {
     const p = new URLSearchParams(query.replace(/^\?/, ''));
-    return t.app.get(AuditVerifyService).verify({ fromSeq: p.get('from') ?? undefined, toSeq: p.get('to') ?? undefined });
+    const range = { fromSeq: p.get('from') ?? undefined, toSeq: p.get('to') ?? undefined };
+    const service = t.app.get(AuditVerifyService);
+    const result = await service.verify(range);
+    // the range is checked in slices joined afterwards: the same answer wherever the slices are cut
+    for (const slice of [1, 2, 3, 5]) expect(await service.verify(range, { slice, parallel: 3, threads: 0 })).toEqual(result);
+    // and on hashing threads (each slice over the thread's own connection)
+    expect(await service.verify(range, { slice: 4, parallel: 4, threads: 2 })).toEqual(result);
+    return result;
   };
   const verifyOverHttp = async () => (await t.http().get('/api/v1/audit/verify').set('Authorization', bearer(tokens, users.auditor)).expect(200)).body;
   /** Runs SQL as superuser with the append-only triggers off, as an attacker with DB access could. */

@@ -1,4 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
@@ -12,11 +13,13 @@ import request from 'supertest';
 import { IngestAppModule } from '../apps/ingest/src/ingest.module';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
+import { GENESIS_HASH, formatMicros, hashEvent } from '../libs/audit/src';
 import { signDevToken } from '../libs/auth/src';
 import { APP_CONFIG, loadConfig } from '../libs/config/src';
 import { dropDatabase } from '../libs/database/src';
 import { preflight } from '../libs/health/src';
 import { startApp, users } from './support/app';
+import { freshDatabase } from './support/database';
 
 const repoRoot = path.resolve(__dirname, '..');
 const run = promisify(execFile);
@@ -196,6 +199,44 @@ describe('platform (e2e)', () => {
       const unresolved = files.filter((f) => /require\(["']@app\//.test(readFileSync(f, 'utf8'))).map((f) => path.relative(dist, f));
       expect(unresolved).toEqual([]);
       for (const app of ['records-api', 'ingest', 'worker']) expect(statSync(entry(app)).isFile()).toBe(true);
+    });
+
+    it('runs the audit verify threads from the built worker file (no TypeScript at run time)', async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { VerifyThreads } = require(path.join(dist, 'libs', 'audit', 'src', 'chain', 'verify-threads.js'));
+      const fresh = await freshDatabase('verify_threads');
+      const db = new Client({ connectionString: fresh.url });
+      await db.connect();
+      try {
+        let prevHash = GENESIS_HASH;
+        for (let seq = 1; seq <= 5; seq++) {
+          const e = { seq: String(seq), id: randomUUID(), occurredAt: formatMicros(BigInt(Date.now()) * 1000n + BigInt(seq)), actorSub: 'anna.schmidt', actorName: 'Anna Schmidt', actorRoles: ['caseworker'], actorDepartments: ['32'], action: 'document.read', objectType: 'document', objectId: randomUUID(), caseFileId: null, outcome: 'success' as const, requestId: null, clientIp: null, reason: null, details: seq % 2 ? { reference: `32.1.2-2026/0000${seq}` } : null, prevHash };
+          const hash = hashEvent(e);
+          await db.query(
+            `INSERT INTO audit_events (seq, id, occurred_at, actor_sub, actor_name, actor_roles, actor_departments, action, object_type, object_id, outcome, details, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+            [e.seq, e.id, e.occurredAt, e.actorSub, e.actorName, e.actorRoles, e.actorDepartments, e.action, e.objectType, e.objectId, e.outcome, e.details && JSON.stringify(e.details), e.prevHash, hash],
+          );
+          prevHash = hash;
+        }
+        const verifyAll = async () => {
+          const threads = new VerifyThreads(2, fresh.url, new Map());
+          try {
+            return await threads.run(1, 5);
+          } finally {
+            await threads.close();
+          }
+        };
+        expect(await verifyAll()).toMatchObject({ checked: 5, firstSeq: 1, lastSeq: 5, lastHash: prevHash, failure: null });
+        await db.query('BEGIN');
+        await db.query('SET LOCAL session_replication_role = replica');
+        await db.query("UPDATE audit_events SET actor_name = 'Mallory' WHERE seq = 3");
+        await db.query('COMMIT');
+        expect(await verifyAll()).toMatchObject({ checked: 2, failure: { seq: 3, type: 'hash_mismatch' } });
+      } finally {
+        await db.end();
+        await fresh.drop();
+      }
     });
 
     it.each([

@@ -65,6 +65,15 @@ export const AUDIT_COLUMNS = [
   'hash',
 ] as const;
 
+/** SQL expression selecting a row in the shape of {@link AuditRecord}. */
+export const AUDIT_SELECT = `
+  seq::text AS "seq", id::text AS "id",
+  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt",
+  actor_sub AS "actorSub", actor_name AS "actorName", actor_roles AS "actorRoles",
+  actor_departments AS "actorDepartments", action, object_type AS "objectType", object_id AS "objectId",
+  case_file_id::text AS "caseFileId", outcome, request_id AS "requestId", client_ip AS "clientIp", reason,
+  details, prev_hash AS "prevHash", hash`;
+
 const hrStart = process.hrtime.bigint();
 const epochStartMicros = BigInt(Date.now()) * 1000n;
 let lastMicros = 0n;
@@ -83,18 +92,29 @@ export function formatMicros(us: bigint): string {
   return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
 }
 
-/** JSON with object keys sorted at every depth: one text for one value. */
+/**
+ * JSON with object keys sorted at every depth: one text for one value. (Plain loops: the verifier
+ * runs this for every event with details.)
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  if (typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + (canonicalJson(value[i]) ?? '');
+    return out + ']';
   }
-  return JSON.stringify(value);
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(v);
+    first = false;
+  }
+  return out + '}';
 }
 
 /** The serialisation an event's hash is taken over (its predecessor's hash is part of it). */

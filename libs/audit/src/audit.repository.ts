@@ -4,17 +4,6 @@ import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { AUDIT_COLUMNS, AuditRecord, UnchainedAuditRecord, hashEvent } from './audit-event';
 
-
-
-/** SQL expression selecting a row in the shape of {@link AuditRecord}. */
-export const AUDIT_SELECT = `
-  seq::text AS "seq", id::text AS "id",
-  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt",
-  actor_sub AS "actorSub", actor_name AS "actorName", actor_roles AS "actorRoles",
-  actor_departments AS "actorDepartments", action, object_type AS "objectType", object_id AS "objectId",
-  case_file_id::text AS "caseFileId", outcome, request_id AS "requestId", client_ip AS "clientIp", reason,
-  details, prev_hash AS "prevHash", hash`;
-
 /** Appends events to the hash chain. Callers hold the transaction; the chain head row is the lock. */
 @Injectable()
 export class AuditRepository {

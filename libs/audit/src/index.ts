@@ -6,6 +6,8 @@ export * from './audit.module';
 export * from './request-context';
 export * from './chain/chain-verifier';
 export * from './chain/audit-verify.service';
+export * from './chain/canonical-copy';
+export * from './chain/verify-slice';
 export * from './export/audit-export-format';
 export * from './query/audit-filter';
 export * from './query/audit-query.repository';

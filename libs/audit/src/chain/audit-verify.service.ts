@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { createHash } from 'node:crypto';
-import { AuditRecord, GENESIS_HASH, canonicalJson, hashEvent } from '../audit-event';
+import { availableParallelism } from 'node:os';
+import { GENESIS_HASH, hashEvent } from '../audit-event';
 import { anchorSignatureValid } from '../anchors/anchor-signature';
 import { AuditQueryRepository } from '../query/audit-query.repository';
-import { ChainBreak, ChainFailure, ChainVerifier, VerifyResult } from './chain-verifier';
+import { ChainBreak, ChainFailure, ChainVerifier, RunSummary, VerifyResult } from './chain-verifier';
+import { verifySlice } from './verify-slice';
+import { VerifyThreads } from './verify-threads';
 
 /** A range to verify: sequence numbers or times (ISO 8601); both ends optional. */
 export interface VerifyRange {
@@ -14,8 +16,19 @@ export interface VerifyRange {
   to?: string;
 }
 
-const BATCH = 10_000;
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+interface SliceOptions {
+  /** Events per slice. */
+  slice: number;
+  /** Slices in flight at once (one connection each). */
+  parallel: number;
+  /** Hashing threads (0: this thread). */
+  threads: number;
+}
+
+/** Ranges from this many events on are hashed on threads, one per core (at most 4). */
+const THREADED_FROM = 100_000;
+const THREADS = Math.max(1, Math.min(4, availableParallelism()));
+const DEFAULTS = { slice: 50_000, parallel: 3 };
 
 /**
  * Re-computes the hash chain from the stored events and checks it against the anchors (signed
@@ -28,7 +41,8 @@ export class AuditVerifyService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async verify(range: VerifyRange = {}): Promise<VerifyResult> {
+  /** `options` override how the range is cut and spread (tests cut it into tiny slices). */
+  async verify(range: VerifyRange = {}, options: Partial<SliceOptions> = {}): Promise<VerifyResult> {
     // anchors before the head: every anchor read then points at or below the head read next
     const anchors = await this.repository.anchors();
     const head = await this.repository.head();
@@ -59,18 +73,8 @@ export class AuditVerifyService {
     const prevHash = fromSeq <= 1 ? GENESIS_HASH : await this.repository.hashAt(String(fromSeq - 1));
     const verifier = new ChainVerifier(fromSeq, prevHash, anchored);
     if (fromSeq <= toSeq) {
-      outer: for await (const batch of this.repository.canonicalBatches({ fromSeq: String(fromSeq), toSeq: String(toSeq) }, BATCH)) {
-        for (const [seq, head, details, prev, hash] of batch) {
-          let computed = sha256(head + (details === null ? 'null' : canonicalJson(JSON.parse(details))) + ',"' + prev + '"]');
-          let record: AuditRecord | undefined;
-          if (computed !== hash) {
-            // confirm on the full event as the app hashed it (and keep it to explain the break)
-            record = (await this.repository.record(seq)) ?? undefined;
-            if (record) computed = hashEvent(record);
-          }
-          if (!verifier.check(seq, prev, hash, computed, record)) break outer;
-        }
-      }
+      const threads = options.threads ?? (toSeq - fromSeq + 1 >= THREADED_FROM ? THREADS : 0);
+      await this.verifySlices(verifier, fromSeq, toSeq, anchored, { ...DEFAULTS, parallel: threads ? threads * 2 : DEFAULTS.parallel, ...options, threads });
     }
     if (verifier.failure) failures.push(await this.explain(verifier.failure));
     else {
@@ -91,10 +95,45 @@ export class AuditVerifyService {
     return { ...result, ok: false, firstBrokenSeq: String(first.seq), breakType: first.type, reason: first.reason };
   }
 
+  /**
+   * Re-hashes fromSeq..toSeq in slices of `slice` events and joins them onto `verifier` in order.
+   * Slices run `parallel` at a time, each streamed over its own connection (PostgreSQL reads on
+   * several cores); with `threads`, the hashing too runs on that many threads. Memory does not
+   * grow with the range: a finished slice is only its summary.
+   */
+  private async verifySlices(verifier: ChainVerifier, fromSeq: number, toSeq: number, anchored: ReadonlyMap<number, string>, o: SliceOptions): Promise<void> {
+    const abort = { stop: false };
+    const threads = o.threads > 0 ? new VerifyThreads(o.threads, this.config.database.url, anchored) : null;
+    const runSlice = (lo: number, hi: number): Promise<RunSummary> => (threads ? threads.run(lo, hi) : verifySlice(this.repository, lo, hi, anchored, abort));
+    const window: Promise<RunSummary>[] = [];
+    let next = fromSeq;
+    const fill = () => {
+      while (window.length < o.parallel && next <= toSeq) {
+        const run = runSlice(next, Math.min(next + o.slice - 1, toSeq));
+        run.catch(() => undefined); // awaited below, in order
+        window.push(run);
+        next += o.slice;
+      }
+    };
+    try {
+      fill();
+      while (window.length) {
+        const run = await window.shift()!;
+        if (!verifier.absorb(run)) return;
+        fill();
+      }
+    } finally {
+      abort.stop = true;
+      await threads?.close();
+      await Promise.allSettled(window);
+    }
+  }
+
   /** A hash mismatch may be a moved event: the stored hash fits the event at another position. */
   private async explain(f: ChainFailure): Promise<ChainFailure> {
-    if (!f.record || (f.type !== 'hash_mismatch' && f.type !== 'broken_link')) return f;
-    const r = f.record;
+    if (f.type !== 'hash_mismatch' && f.type !== 'broken_link') return f;
+    const r = f.record ?? (await this.repository.record(String(f.seq)));
+    if (!r) return f;
     const before = r.prevHash === GENESIS_HASH ? '0' : await this.repository.seqOfHash(r.prevHash);
     if (before === null) return f;
     const original = String(Number(before) + 1);

@@ -29,25 +29,38 @@ export interface ChainFailure {
   record?: AuditRecord;
 }
 
+/** What `absorb` needs of a run verified on its own (a ChainVerifier, or one sent by a verify thread). */
+export interface RunSummary {
+  first: { seq: number; prevHash: string } | null;
+  failure: ChainFailure | null;
+  checked: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  lastHash: string | null;
+}
+
 /**
  * Re-computes the hash chain over events pushed in sequence order and stops at the first break.
  * Pure and streaming: memory does not grow with the number of events.
  */
-export class ChainVerifier {
+export class ChainVerifier implements RunSummary {
   checked = 0;
+  /** The first event pushed (even one that failed): where a separately verified run is joined on. */
+  first: { seq: number; prevHash: string } | null = null;
   firstSeq: number | null = null;
   lastSeq: number | null = null;
   lastHash: string | null = null;
   failure: ChainFailure | null = null;
-  private expectedSeq: number;
+  private expectedSeq: number | null;
   private expectedPrev: string | null;
 
   /**
-   * @param startSeq the first sequence number expected (1 for the whole chain)
+   * @param startSeq the first sequence number expected (1 for the whole chain); null: whatever comes
+   *   first (a run that `absorb` joins onto the chain before it)
    * @param prevHash the hash the first event must link to (genesis for seq 1), null if unknown
    */
   constructor(
-    startSeq = 1,
+    startSeq: number | null = 1,
     prevHash: string | null = startSeq === 1 ? GENESIS_HASH : null,
     private readonly anchors: ReadonlyMap<number, string> = new Map(),
   ) {
@@ -68,19 +81,11 @@ export class ChainVerifier {
     if (this.failure) return false;
     const r = { seq: seqText, prevHash, hash };
     const seq = Number(seqText);
-    if (seq !== this.expectedSeq) {
-      return this.fail(
-        this.expectedSeq,
-        seq > this.expectedSeq ? 'gap' : 'reordered',
-        seq > this.expectedSeq
-          ? `event${seq - this.expectedSeq > 1 ? `s ${this.expectedSeq}..${seq - 1}` : ` ${this.expectedSeq}`} missing (deleted)`
-          : `event ${seq} out of order`,
-      );
-    }
+    if (!this.first) this.first = { seq, prevHash };
+    if (this.expectedSeq === null) this.expectedSeq = seq;
+    if (seq !== this.expectedSeq) return this.sequenceBroken(seq);
     if (computed !== r.hash) return this.fail(seq, 'hash_mismatch', `event ${seq} does not match its hash (content edited)`, record);
-    if (this.expectedPrev !== null && r.prevHash !== this.expectedPrev) {
-      return this.fail(seq, 'broken_link', `event ${seq} does not link to the hash of event ${seq - 1} (predecessor rewritten or replaced)`, record);
-    }
+    if (this.expectedPrev !== null && r.prevHash !== this.expectedPrev) return this.linkBroken(seq, record);
     const anchored = this.anchors.get(seq);
     if (anchored !== undefined && anchored !== r.hash) {
       return this.fail(seq, 'anchor_mismatch', `event ${seq} does not match the hash anchored for it (chain rewritten)`, record);
@@ -92,6 +97,44 @@ export class ChainVerifier {
     this.expectedPrev = r.hash;
     this.checked++;
     return true;
+  }
+
+  /**
+   * Joins a run of events verified on its own (constructed with `startSeq` null, e.g. one slice of
+   * a range checked in parallel) onto this chain, as if its events had been pushed here: the run
+   * must start at the next sequence number and link to the last hash, and its first break counts.
+   */
+  absorb(run: RunSummary): boolean {
+    if (this.failure) return false;
+    if (!run.first) return true;
+    const { seq, prevHash } = run.first;
+    if (this.expectedSeq === null) this.expectedSeq = seq;
+    if (seq !== this.expectedSeq) return this.sequenceBroken(seq);
+    const f = run.failure;
+    if (f && f.seq === seq && f.type === 'hash_mismatch') return this.fail(f.seq, f.type, f.reason, f.record);
+    if (this.expectedPrev !== null && prevHash !== this.expectedPrev) return this.linkBroken(seq, f?.seq === seq ? f.record : undefined);
+    this.checked += run.checked;
+    if (run.lastSeq !== null) {
+      if (this.firstSeq === null) this.firstSeq = run.firstSeq;
+      this.lastSeq = run.lastSeq;
+      this.lastHash = run.lastHash;
+      this.expectedSeq = run.lastSeq + 1;
+      this.expectedPrev = run.lastHash;
+    }
+    return f ? this.fail(f.seq, f.type, f.reason, f.record) : true;
+  }
+
+  private sequenceBroken(seq: number): false {
+    const expected = this.expectedSeq ?? seq;
+    return this.fail(
+      expected,
+      seq > expected ? 'gap' : 'reordered',
+      seq > expected ? `event${seq - expected > 1 ? `s ${expected}..${seq - 1}` : ` ${expected}`} missing (deleted)` : `event ${seq} out of order`,
+    );
+  }
+
+  private linkBroken(seq: number, record?: AuditRecord): false {
+    return this.fail(seq, 'broken_link', `event ${seq} does not link to the hash of event ${seq - 1} (predecessor rewritten or replaced)`, record);
   }
 
   fail(seq: number, type: ChainBreak, reason: string, record?: AuditRecord): false {

@@ -3,35 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { AuditRecord } from '../audit-event';
-import { AUDIT_SELECT } from '../audit.repository';
+import { AUDIT_COLUMNS, AUDIT_SELECT, AuditRecord } from '../audit-event';
+import { SliceSource, poolSource } from '../chain/verify-slice';
 import { AuditFilter, SortOrder, filterSql } from './audit-filter';
 
 const TIME = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const js = (expr: string) => `coalesce(to_json(${expr})::text, 'null')`;
-
-/**
- * The canonical serialisation of an event (see `canonicalEvent`) up to and including the comma
- * before `details`, built by PostgreSQL: to_json escapes strings exactly as JSON.stringify does and
- * array_to_json writes arrays without spaces. Details (sorted keys) and prev_hash are added in Node.
- */
-const CANONICAL_HEAD = `'[' || ${[
-  js('seq::text'),
-  js('id::text'),
-  js(TIME),
-  js('actor_sub'),
-  js('actor_name'),
-  'array_to_json(actor_roles)::text',
-  'array_to_json(actor_departments)::text',
-  js('action::text'),
-  js('object_type::text'),
-  js('object_id'),
-  js('case_file_id::text'),
-  js('outcome::text'),
-  js('request_id'),
-  js('client_ip'),
-  js('reason'),
-].join(" || ',' || ")} || ','`;
 
 /** One JSON Lines export line, built by PostgreSQL (parses to the fields of AuditRecord). */
 const JSONL_LINE = `json_build_object('seq', seq::text, 'id', id, 'occurredAt', ${TIME}, 'actorSub', actor_sub, 'actorName', actor_name,
@@ -63,8 +40,6 @@ const CSV_LINE = [
   q('hash::text'),
 ].join(" || ',' || ");
 
-/** [seq, canonical head, details as JSON text or null, prev_hash, hash] */
-export type CanonicalRow = [string, string, string | null, string, string];
 /** [seq, prev_hash, hash, export line] */
 export type ExportRow = [string, string, string, string];
 
@@ -78,7 +53,7 @@ export interface StoredAnchor {
 
 /** Reads the audit trail: pages, keyset batches for export and verification, anchors, head. */
 @Injectable()
-export class AuditQueryRepository {
+export class AuditQueryRepository implements SliceSource {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The driver's pg pool: large reads skip the ORM layer. */
@@ -169,14 +144,14 @@ export class AuditQueryRepository {
     return from <= to ? { from, to } : null;
   }
 
-  /** Events as canonical text pieces, for re-hashing (see CANONICAL_HEAD). */
-  canonicalBatches(filter: AuditFilter, sliceSize = 10_000, parallel = 3): AsyncGenerator<CanonicalRow[]> {
-    return this.rangeRows<CanonicalRow>(`${CANONICAL_HEAD}, details::text, prev_hash::text, hash::text`, filter, sliceSize, parallel);
-  }
-
   /** Events as finished export lines. */
   exportBatches(filter: AuditFilter, format: 'csv' | 'jsonl', sliceSize = 10_000, parallel = 3): AsyncGenerator<ExportRow[]> {
     return this.rangeRows<ExportRow>(`prev_hash::text, hash::text, ${format === 'csv' ? CSV_LINE : JSONL_LINE}`, filter, sliceSize, parallel);
+  }
+
+  /** Events lo..hi as a binary COPY stream (see chain/verify-slice.ts). */
+  copyRange(lo: number, hi: number): ReturnType<SliceSource['copyRange']> {
+    return poolSource(this.pool).copyRange(lo, hi);
   }
 
   async record(seq: string): Promise<AuditRecord | null> {

@@ -1,0 +1,342 @@
+import { hash as digest } from 'node:crypto';
+import { AUDIT_COLUMNS, canonicalJson } from '../audit-event';
+
+/**
+ * Re-hashing audit events straight from PostgreSQL's binary COPY format.
+ *
+ * `COPY (SELECT <AUDIT_COLUMNS> …) TO STDOUT (FORMAT binary)` costs the database little more than
+ * reading the rows, and the tuples are rendered here into the canonical serialisation
+ * (`canonicalEvent`) byte by byte in one reused buffer, without building an object or a string per
+ * field. The rendering is exactly `canonicalEvent` for every event the application writes; for
+ * anything it cannot render exactly (a multi-dimensional array, say) it gives up (`null`), and the
+ * caller re-hashes that event the slow, obviously correct way. It is injective (every free-text
+ * field is JSON-escaped), so a changed row can never render to the text its stored hash was taken
+ * over: a match is a real match.
+ */
+
+/** The SELECT list of the COPY, in canonical order (the event's own hash last). */
+export const COPY_COLUMNS = AUDIT_COLUMNS.join(', ');
+
+/** One decoded tuple: the row's bytes and where each column lies in them (length -1: NULL). */
+export interface CopyTuple {
+  buf: Buffer;
+  /** Bytes of the tuple in `buf`. */
+  size: number;
+  offsets: Int32Array;
+  lengths: Int32Array;
+}
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * Splits a binary COPY stream into tuples. Feed it the stream's chunks in order; each call returns
+ * the tuples completed by that chunk (a tuple cut between chunks is kept until the rest arrives).
+ * The tuple objects are reused: read them before the next call.
+ */
+export class BinaryCopyReader {
+  private rest: Buffer | null = null;
+  private headerRead = false;
+  private done = false;
+  private readonly tuple: CopyTuple;
+
+  constructor(private readonly columns: number) {
+    this.tuple = { buf: Buffer.alloc(0), size: 0, offsets: new Int32Array(columns), lengths: new Int32Array(columns) };
+  }
+
+  /**
+   * Calls `onTuple` for every complete tuple. When `onTuple` returns false the reader stops and
+   * returns false, keeping the rest: `push(Buffer.alloc(0), …)` goes on after that tuple.
+   */
+  push(chunk: Buffer, onTuple: (t: CopyTuple) => boolean): boolean {
+    if (this.done) return true;
+    const b = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    this.rest = null;
+    let p = 0;
+    if (!this.headerRead) {
+      if (b.length < 19) return this.keep(b, 0);
+      if (!b.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
+      p = 19 + b.readInt32BE(15);
+      this.headerRead = true;
+    }
+    const t = this.tuple;
+    t.buf = b;
+    const { offsets, lengths } = t;
+    const end = b.length;
+    while (end - p >= 2) {
+      const fields = b.readInt16BE(p);
+      if (fields === -1) {
+        this.done = true;
+        return true;
+      }
+      if (fields !== this.columns) throw new Error(`binary COPY tuple has ${fields} columns, expected ${this.columns}`);
+      let q = p + 2;
+      let complete = true;
+      for (let i = 0; i < fields; i++) {
+        if (end - q < 4) {
+          complete = false;
+          break;
+        }
+        const len = (b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3];
+        q += 4;
+        offsets[i] = q;
+        lengths[i] = len;
+        if (len > 0) q += len;
+        if (q > end) {
+          complete = false;
+          break;
+        }
+      }
+      if (!complete) break;
+      t.size = q - p;
+      p = q;
+      if (!onTuple(t)) {
+        this.keep(b, p);
+        return false;
+      }
+    }
+    return this.keep(b, p);
+  }
+
+  private keep(b: Buffer, from: number): boolean {
+    if (from < b.length) this.rest = Buffer.from(b.subarray(from));
+    return true;
+  }
+}
+
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** Bytes JSON.stringify escapes: control characters, the quote and the backslash. */
+const ESCAPED = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) ESCAPED[c] = 1;
+ESCAPED[0x22] = 1;
+ESCAPED[0x5c] = 1;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+/** 2000-01-01T00:00:00Z, PostgreSQL's timestamp epoch, in Unix milliseconds. */
+const PG_EPOCH_MS = 946_684_800_000;
+
+/** Column positions (AUDIT_COLUMNS order). */
+enum Col {
+  Seq = 0,
+  Id,
+  OccurredAt,
+  ActorSub,
+  ActorName,
+  ActorRoles,
+  ActorDepartments,
+  Action,
+  ObjectType,
+  ObjectId,
+  CaseFileId,
+  Outcome,
+  RequestId,
+  ClientIp,
+  Reason,
+  Details,
+  PrevHash,
+  Hash,
+}
+
+/** A signed 64-bit big-endian integer as a JS number (exact up to 2^53). */
+function int64(b: Buffer, o: number): number {
+  const hi = (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+  const lo = ((b[o + 4] << 24) | (b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) >>> 0;
+  return hi * 4294967296 + lo;
+}
+
+/** Renders tuples of AUDIT_COLUMNS into the canonical serialisation and hashes it. */
+export class CanonicalRenderer {
+  private out = Buffer.allocUnsafe(4096);
+  private p = 0;
+  private lastSecond = NaN;
+  private secondText = Buffer.alloc(21);
+
+  /** The tuple's sequence number. */
+  seq(t: CopyTuple): number {
+    return int64(t.buf, t.offsets[Col.Seq]);
+  }
+
+  /** prev_hash and hash as stored (text). */
+  chain(t: CopyTuple): { prevHash: string; hash: string } {
+    return { prevHash: this.text(t, Col.PrevHash) ?? '', hash: this.text(t, Col.Hash) ?? '' };
+  }
+
+  /** SHA-256 (hex) of the canonical serialisation, or null when this renderer cannot render it exactly. */
+  hash(t: CopyTuple): string | null {
+    const rendered = this.render(t);
+    return rendered ? digest('sha256', rendered, 'hex') : null;
+  }
+
+  /** The canonical serialisation as bytes (valid until the next call), or null. */
+  render(t: CopyTuple): Buffer | null {
+    const { buf: b, offsets: o, lengths: l } = t;
+    if (l[Col.Seq] !== 8 || l[Col.Id] !== 16 || l[Col.OccurredAt] !== 8) return null;
+    // JSON-escaping grows a byte to at most 6 ("\u001f"): with this much room the fixed-size
+    // writes below need no checks (the escaped and the details text check for themselves)
+    this.p = 0;
+    this.room(t.size * 6 + 256);
+    this.byte(0x5b); // [
+    this.digits(int64(b, o[Col.Seq]), true);
+    this.byte(COMMA);
+    this.uuid(b, o[Col.Id]);
+    this.byte(COMMA);
+    this.time(int64(b, o[Col.OccurredAt]));
+    this.field(t, Col.ActorSub);
+    this.field(t, Col.ActorName);
+    if (!this.array(t, Col.ActorRoles) || !this.array(t, Col.ActorDepartments)) return null;
+    this.field(t, Col.Action);
+    this.field(t, Col.ObjectType);
+    this.field(t, Col.ObjectId);
+    this.byte(COMMA);
+    if (l[Col.CaseFileId] < 0) this.null();
+    else if (l[Col.CaseFileId] === 16) this.uuid(b, o[Col.CaseFileId]);
+    else return null;
+    this.field(t, Col.Outcome);
+    this.field(t, Col.RequestId);
+    this.field(t, Col.ClientIp);
+    this.field(t, Col.Reason);
+    this.byte(COMMA);
+    const dl = l[Col.Details];
+    if (dl < 0) this.null();
+    else {
+      // jsonb: a version byte (1), then the JSON text; canonical form as the application hashes it
+      if (dl < 1 || b[o[Col.Details]] !== 1) return null;
+      this.utf8(canonicalJson(JSON.parse(b.toString('utf8', o[Col.Details] + 1, o[Col.Details] + dl))));
+    }
+    this.field(t, Col.PrevHash);
+    this.byte(0x5d); // ]
+    return this.out.subarray(0, this.p);
+  }
+
+  /** A comma, then a text column as a JSON string. */
+  private field(t: CopyTuple, c: Col): void {
+    this.byte(COMMA);
+    this.string(t.buf, t.offsets[c], t.lengths[c]);
+  }
+
+  /** A comma, then a text[] column as a JSON array; false when it is not one-dimensional. */
+  private array(t: CopyTuple, c: Col): boolean {
+    this.byte(COMMA);
+    return t.lengths[c] >= 0 && this.textArray(t.buf, t.offsets[c], t.lengths[c]);
+  }
+
+  private text(t: CopyTuple, c: Col): string | null {
+    return t.lengths[c] < 0 ? null : t.buf.toString('latin1', t.offsets[c], t.offsets[c] + t.lengths[c]);
+  }
+
+  private room(n: number): void {
+    if (this.p + n <= this.out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.p + n));
+    this.out.copy(bigger, 0, 0, this.p);
+    this.out = bigger;
+  }
+
+  private byte(c: number): void {
+    this.out[this.p++] = c;
+  }
+
+  private null(): void {
+    const out = this.out;
+    out[this.p++] = 0x6e; // n
+    out[this.p++] = 0x75; // u
+    out[this.p++] = 0x6c; // l
+    out[this.p++] = 0x6c; // l
+  }
+
+  /** A non-negative integer in decimal, in quotes if asked (a negative one goes through String). */
+  private digits(v: number, quoted: boolean, width = 0): void {
+    const out = this.out;
+    if (quoted) out[this.p++] = QUOTE;
+    if (v < 0 || !Number.isSafeInteger(v)) this.p += out.write(String(v), this.p, 'latin1');
+    else {
+      let n = 1;
+      for (let x = v; x >= 10; x = Math.floor(x / 10)) n++;
+      if (n < width) n = width;
+      let p = this.p + n - 1;
+      for (let x = v, i = 0; i < n; i++, x = Math.floor(x / 10)) out[p--] = 0x30 + (x % 10);
+      this.p += n;
+    }
+    if (quoted) out[this.p++] = QUOTE;
+  }
+
+  private utf8(s: string): void {
+    this.room(Buffer.byteLength(s));
+    this.p += this.out.write(s, this.p, 'utf8');
+  }
+
+  /** A text value as JSON.stringify writes it (NULL: null): copied while looking for what needs escaping. */
+  private string(b: Buffer, from: number, len: number): void {
+    if (len < 0) return this.null();
+    const out = this.out;
+    const start = this.p;
+    let p = start + 1;
+    const to = from + len;
+    for (let i = from; i < to; i++) {
+      const c = b[i];
+      if (ESCAPED[c] === 1) {
+        this.p = start;
+        return this.utf8(JSON.stringify(b.toString('utf8', from, to)));
+      }
+      out[p++] = c;
+    }
+    out[start] = QUOTE;
+    out[p++] = QUOTE;
+    this.p = p;
+  }
+
+  /** A uuid as "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx". */
+  private uuid(b: Buffer, from: number): void {
+    const out = this.out;
+    let p = this.p;
+    out[p++] = QUOTE;
+    for (let i = 0; i < 16; i++) {
+      if (i === 4 || i === 6 || i === 8 || i === 10) out[p++] = 0x2d;
+      const v = b[from + i];
+      out[p++] = HEX[v >> 4];
+      out[p++] = HEX[v & 15];
+    }
+    out[p++] = QUOTE;
+    this.p = p;
+  }
+
+  /** A timestamptz (microseconds since 2000-01-01 UTC) as formatMicros writes it. */
+  private time(pgMicros: number): void {
+    const second = Math.floor(pgMicros / 1e6);
+    const frac = pgMicros - second * 1e6;
+    if (second !== this.lastSecond) {
+      this.lastSecond = second;
+      this.secondText.write(`"${new Date(PG_EPOCH_MS + second * 1000).toISOString().slice(0, 19)}.`, 0, 'latin1');
+    }
+    const out = this.out;
+    const text = this.secondText;
+    let p = this.p;
+    for (let i = 0; i < 21; i++) out[p++] = text[i];
+    this.p = p;
+    this.digits(frac, false, 6);
+    out[this.p++] = 0x5a; // Z
+    out[this.p++] = QUOTE;
+  }
+
+  /** A one-dimensional text[] as a JSON array of strings; false for anything else. */
+  private textArray(b: Buffer, from: number, len: number): boolean {
+    const ndim = b.readInt32BE(from);
+    if (ndim === 0) {
+      this.byte(0x5b);
+      this.byte(0x5d);
+      return true;
+    }
+    if (ndim !== 1 || len < 20) return false;
+    const n = b.readInt32BE(from + 12);
+    let p = from + 20;
+    this.byte(0x5b);
+    for (let i = 0; i < n; i++) {
+      if (i) this.byte(COMMA);
+      const el = b.readInt32BE(p);
+      p += 4;
+      this.string(b, p, el);
+      if (el > 0) p += el;
+    }
+    this.byte(0x5d);
+    return true;
+  }
+}
