@@ -38,7 +38,7 @@ export function NoControlCharacters(options: { multiLine?: boolean } & Validatio
  * for fractions, optional zone. Week dates, hour-only times, comma fractions and expanded years
  * pass `IsISO8601` but make PostgreSQL fail, so they are refused here.
  */
-const PG_TIMESTAMP = /^\d{4}(-?\d{2}-?\d{2}|-?\d{3})([T ]\d{2}:?\d{2}(:?\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+const PG_TIMESTAMP = /^\d{4}(-?\d{2}-?\d{2}|-?\d{3})([T ]\d{2}:?\d{2}(:?\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
 export function IsIsoTimestamp(validation: ValidationOptions = {}): PropertyDecorator {
   return ValidateBy(
