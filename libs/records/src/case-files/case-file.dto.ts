@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { PageQueryDto } from '@app/common';
+import { NoControlCharacters, PageQueryDto } from '@app/common';
 import { CONFIDENTIALITY_LEVELS, CaseFile, Confidentiality } from './case-file.entity';
 import { DocumentSummaryResponse } from '../documents/document.dto';
 
@@ -8,11 +8,13 @@ export class CreateCaseFileDto {
   @ApiProperty({ example: '32.1.2' })
   @IsString()
   @Length(1, 64)
+  @NoControlCharacters()
   filePlanCode: string;
 
   @ApiProperty({ example: 'Gaststättenerlaubnis Café Müller' })
   @IsString()
   @Length(1, 500)
+  @NoControlCharacters({ multiLine: true })
   title: string;
 
   @ApiPropertyOptional({ enum: CONFIDENTIALITY_LEVELS, default: 'internal' })
@@ -25,6 +27,7 @@ export class ReopenCaseFileDto {
   @ApiProperty({ description: 'why the closed file is reopened (audited)' })
   @IsString()
   @Length(3, 2000)
+  @NoControlCharacters({ multiLine: true })
   reason: string;
 }
 
@@ -33,18 +36,21 @@ export class ListCaseFilesQuery extends PageQueryDto {
   @IsOptional()
   @IsString()
   @Length(1, 128)
+  @NoControlCharacters()
   reference?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @Length(1, 16)
+  @NoControlCharacters()
   departmentCode?: string;
 
   @ApiPropertyOptional({ example: 'open' })
   @IsOptional()
   @IsString()
   @Length(1, 16)
+  @NoControlCharacters()
   status?: string;
 }
 

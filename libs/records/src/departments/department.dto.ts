@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
+import { NoControlCharacters } from '@app/common';
 import type { Department } from './department.entity';
 
 export class CreateDepartmentDto {
@@ -11,6 +12,7 @@ export class CreateDepartmentDto {
   @ApiProperty({ example: 'Ordnungsamt' })
   @IsString()
   @Length(1, 200)
+  @NoControlCharacters()
   name: string;
 }
 

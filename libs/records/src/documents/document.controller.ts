@@ -5,14 +5,14 @@ import type { Request, Response } from 'express';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { RequestContext, Role } from '@app/common';
+import { NoControlCharacters, RequestContext, Role } from '@app/common';
 import { UuidParam } from '../uuid-param';
 import { ContentQuery, DocumentResponse } from './document.dto';
 import { DocumentService } from './document.service';
 import { readSingleUpload } from './upload';
 
 export class UploadDocumentFields {
-  @ApiProperty() @IsString() @Length(1, 500) title: string;
+  @ApiProperty() @IsString() @Length(1, 500) @NoControlCharacters({ multiLine: true }) title: string;
   @ApiPropertyOptional({ example: 'antrag' })
   @IsOptional()
   @IsString()
@@ -21,7 +21,7 @@ export class UploadDocumentFields {
 }
 
 export class UploadVersionFields {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) comment?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) @NoControlCharacters({ multiLine: true }) comment?: string;
 }
 
 function contentDisposition(filename: string): string {

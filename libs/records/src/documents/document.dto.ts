@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsInt, Min } from 'class-validator';
+import { IsIn, IsOptional, IsInt, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import type { Document, DocumentClassification, DocumentOcrSummary } from './document.entity';
 import type { DocumentVersion } from './document-version.entity';
@@ -21,17 +21,21 @@ export const DOCUMENT_TYPES = [
   'sonstiges',
 ];
 
+/** Version numbers are stored as int4: a larger one can never exist and must not reach the database. */
+export const MAX_VERSION_NO = 2_147_483_647;
+
 export class ContentQuery {
   @ApiPropertyOptional({ enum: FILE_VARIANTS, default: 'original' })
   @IsOptional()
   @IsIn(FILE_VARIANTS)
   variant?: FileVariant;
 
-  @ApiPropertyOptional({ description: 'version number; default the current one' })
+  @ApiPropertyOptional({ description: 'version number; default the current one', minimum: 1, maximum: MAX_VERSION_NO })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION_NO)
   version?: number;
 }
 

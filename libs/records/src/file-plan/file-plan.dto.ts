@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { NoControlCharacters } from '@app/common';
 import type { DisposalAction, FilePlanUnit, RetentionTrigger } from './file-plan-unit.entity';
 
 export class RetentionRuleDto {
@@ -30,17 +31,20 @@ export class CreateFilePlanUnitDto {
   @ApiProperty({ example: 'Gaststätten' })
   @IsString()
   @Length(1, 300)
+  @NoControlCharacters({ multiLine: true })
   title: string;
 
   @ApiPropertyOptional({ example: '32.1' })
   @IsOptional()
   @IsString()
   @Length(1, 64)
+  @NoControlCharacters()
   parentCode?: string;
 
   @ApiProperty({ example: '32' })
   @IsString()
   @Length(1, 16)
+  @NoControlCharacters()
   departmentCode: string;
 
   @ApiProperty({ type: RetentionRuleDto })
