@@ -1,25 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsIsoTimestamp, NoControlCharacters } from '@app/common';
 import { AuditOutcome } from '../audit-event';
 import { EXPORT_FORMATS, ExportFormat } from '../export/audit-export-format';
 
-/** Filters shared by the event list and the export. */
+/**
+ * Filters shared by the event list and the export. Every value must be one PostgreSQL accepts:
+ * the export streams, so a filter the database refused would cut the file off after it began.
+ */
 export class AuditFilterQuery {
   @ApiPropertyOptional({ description: 'events at or after this time (ISO 8601)', example: '2026-01-01T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or time' })
+  @IsIsoTimestamp({ message: 'from must be an ISO 8601 date or time' })
   from?: string;
 
   @ApiPropertyOptional({ description: 'events at or before this time (ISO 8601)' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or time' })
+  @IsIsoTimestamp({ message: 'to must be an ISO 8601 date or time' })
   to?: string;
 
   @ApiPropertyOptional({ description: 'actor subject (token `sub`)' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @NoControlCharacters()
   actor?: string;
 
   @ApiPropertyOptional({ example: 'case_file.read' })
@@ -38,6 +43,7 @@ export class AuditFilterQuery {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @NoControlCharacters()
   objectId?: string;
 
   @ApiPropertyOptional()
