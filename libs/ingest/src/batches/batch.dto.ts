@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { NoControlCharacters } from '@app/common';
 
 /** Text fields of POST /api/v1/batches (besides the `files` parts). */
 export class BatchFields {
-  @ApiPropertyOptional({ example: 'Fujitsu fi-7160 #3' }) @IsOptional() @IsString() @Length(1, 200) scanner?: string;
-  @ApiPropertyOptional({ example: '300dpi-grau-duplex' }) @IsOptional() @IsString() @Length(1, 200) profile?: string;
+  @ApiPropertyOptional({ example: 'Fujitsu fi-7160 #3' }) @IsOptional() @IsString() @Length(1, 200) @NoControlCharacters() scanner?: string;
+  @ApiPropertyOptional({ example: '300dpi-grau-duplex' }) @IsOptional() @IsString() @Length(1, 200) @NoControlCharacters() profile?: string;
   @ApiPropertyOptional({ description: 'routing hint: the department the mail is addressed to', example: '32' })
   @IsOptional()
   @Matches(/^[0-9A-Za-z.-]{1,16}$/, { message: 'departmentCode must be a department code such as 32' })
@@ -14,6 +15,7 @@ export class BatchFields {
   @IsOptional()
   @IsString()
   @Length(1, 500)
+  @NoControlCharacters()
   anomalies?: string;
 }
 

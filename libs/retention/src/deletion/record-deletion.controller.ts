@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
-import { ALL_ROLES, DomainError, RequestContext } from '@app/common';
+import { ALL_ROLES, DomainError, NoControlCharacters, RequestContext } from '@app/common';
 import { UuidParam } from '@app/records';
 import { RecordDeletionService } from './record-deletion.service';
 
@@ -12,6 +12,7 @@ export class DeletionRequestDto {
   @IsOptional()
   @IsString()
   @Length(1, 2000)
+  @NoControlCharacters({ multiLine: true })
   reason?: string;
 }
 

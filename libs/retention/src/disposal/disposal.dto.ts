@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { NoControlCharacters } from '@app/common';
 import type { DisposalItem, DisposalOffer } from './disposal.repository';
 
 export class CreateOfferDto {
@@ -20,6 +21,7 @@ export class ManualConfirmationDto {
   @ApiProperty({ description: 'how the import was confirmed (audited)' })
   @IsString()
   @Length(3, 2000)
+  @NoControlCharacters({ multiLine: true })
   reason: string;
 }
 

@@ -1,17 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
+import { NoControlCharacters } from '@app/common';
 import type { LegalHold } from './legal-hold.repository';
 
 export class SetLegalHoldDto {
   @ApiProperty({ description: 'why the hold is set (audited), e.g. litigation, audit' })
   @IsString()
   @Length(3, 2000)
+  @NoControlCharacters({ multiLine: true })
   reason: string;
 
   @ApiPropertyOptional({ description: 'external reference, e.g. court file number' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @NoControlCharacters()
   reference?: string;
 }
 
@@ -19,6 +22,7 @@ export class LiftLegalHoldDto {
   @ApiProperty({ description: 'why the hold is lifted (audited)' })
   @IsString()
   @Length(3, 2000)
+  @NoControlCharacters({ multiLine: true })
   reason: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { NoControlCharacters } from '@app/common';
 import type { DisposalAction, RetentionTrigger } from '@app/records';
 
 export class ChangeRetentionRuleDto {
@@ -21,6 +22,7 @@ export class ChangeRetentionRuleDto {
   @ApiProperty({ description: 'why the rule changes (audited)' })
   @IsString()
   @Length(3, 2000)
+  @NoControlCharacters({ multiLine: true })
   reason: string;
 }
 

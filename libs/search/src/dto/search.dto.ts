@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PageQueryDto } from '@app/common';
+import { NoControlCharacters, PageQueryDto } from '@app/common';
 
 export const MAX_QUERY_LENGTH = 200;
 
@@ -13,7 +13,7 @@ export class SearchQueryDto extends PageQueryDto {
   @IsString()
   @Length(1, MAX_QUERY_LENGTH)
   @Matches(/\S/, { message: 'q must contain a word' })
-  @Matches(/^[^\u0000-\u0008\u000b-\u001f\u007f]*$/, { message: 'q must not contain control characters' })
+  @NoControlCharacters({ multiLine: true })
   q: string;
 
   @ApiPropertyOptional({ description: 'only this department (must be one of yours)', example: '32' })
