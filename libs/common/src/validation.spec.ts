@@ -33,10 +33,10 @@ describe('validation', () => {
   it('refuses NUL in any query, route parameter or body with the field named, DTO or not', async () => {
     const pipe = createValidationPipe();
     await expect(pipe.transform('a\u0000', { type: 'param', data: 'code', metatype: String })).rejects.toMatchObject({
-      response: { code: 'ValidationFailed', details: [{ field: 'code', errors: ['code must not contain NUL characters'] }] },
+      response: { code: 'ValidationFailed', details: [{ field: 'code', errors: ['code must not contain control characters (NUL)'] }] },
     });
     await expect(pipe.transform({ reference: '\u0000' }, { type: 'query', metatype: Object })).rejects.toMatchObject({ response: { details: [{ field: 'reference' }] } });
     await expect(pipe.transform('ok', { type: 'param', data: 'code', metatype: String })).resolves.toBe('ok');
-    await expect(validateFields(Probe, { text: 'a\u0000' })).rejects.toMatchObject({ code: 'ValidationFailed', details: [{ field: 'text', errors: ['text must not contain NUL characters'] }] });
+    await expect(validateFields(Probe, { text: 'a\u0000' })).rejects.toMatchObject({ code: 'ValidationFailed', details: [{ field: 'text', errors: ['text must not contain control characters (NUL)'] }] });
   });
 });

@@ -71,7 +71,7 @@ function validationFailed(details: FieldErrors[]): BadRequestException {
 }
 
 function nulErrors(fields: string[]): FieldErrors[] {
-  return fields.map((field) => ({ field, errors: [`${field} must not contain NUL characters`] }));
+  return fields.map((field) => ({ field, errors: [`${field} must not contain control characters (NUL)`] }));
 }
 
 /**
