@@ -91,6 +91,21 @@ describe('audit trail API (e2e)', () => {
     await as(users.auditor, '/api/v1/audit/export').expect(400);
     await as(users.auditor, '/api/v1/audit/export?format=xml').expect(400);
     await as(users.auditor, '/api/v1/audit/verify?from=soon').expect(400);
+    // NUL and control characters, and times PostgreSQL cannot read, are refused before any query (were 500s)
+    await bad('objectId=%00', 'objectId');
+    await bad('actor=%00', 'actor');
+    await bad('actor=anna%0A', 'actor');
+    await bad('from=2026-W01', 'from');
+    await bad('to=2026-01-01T10', 'to');
+    // the export validates its filters before it starts streaming: a 400 with a reason, never a cut-off file, nothing recorded
+    for (const [query, field] of [['format=csv&actor=%00', 'actor'], ['format=jsonl&actor=%00', 'actor'], ['format=csv&objectId=%00', 'objectId'], ['format=csv&from=2026-W01', 'from']]) {
+      const rid = `audit-export-bad-${process.pid}-${field}-${++n}`;
+      const res = await as(users.auditor, `/api/v1/audit/export?${query}`, rid).expect(400);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-disposition']).toBeUndefined();
+      expect(res.body.error).toMatchObject({ code: 'ValidationFailed', details: [expect.objectContaining({ field })] });
+      expect(await eventsOf(rid)).toEqual([]);
+    }
     const denied = `audit-denied-${process.pid}`;
     await as(users.caseworker32, '/api/v1/audit/events', denied).expect(403);
     await as(users.recordsManager, '/api/v1/audit/export?format=csv').expect(403);

@@ -118,6 +118,19 @@ describe('records API (e2e)', () => {
     await t.http().get('/api/v1/case-files/not-a-uuid').set('Authorization', auth).expect(400);
     await t.http().get('/api/v1/case-files/00000000-0000-4000-8000-000000000000').set('Authorization', auth).expect(404);
     await t.http().get('/api/v1/case-files').set('Authorization', auth).query({ pageSize: 5000 }).expect(400);
+    // NUL and control characters never reach PostgreSQL (it refuses NUL in text: was a 500)
+    const fieldError = (res: { body: { error: { code: string; details: { field: string; errors: string[] }[] } } }, field: string, reason: RegExp) => {
+      expect(res.body.error.code).toBe('ValidationFailed');
+      expect(res.body.error.details).toEqual([{ field, errors: [expect.stringMatching(reason)] }]);
+    };
+    fieldError(await t.http().get('/api/v1/case-files?reference=%00').set('Authorization', auth).expect(400), 'reference', /must not contain control characters \(NUL\)/);
+    fieldError(await t.http().get('/api/v1/case-files?status=open%1B').set('Authorization', auth).expect(400), 'status', /must not contain control characters/);
+    const nulTitle = await t.http().post('/api/v1/case-files').set('Authorization', auth).set('X-Request-Id', `nul-title-${process.pid}`).send({ filePlanCode: '32.1.2', title: 'Nul\u0000Byte' }).expect(400);
+    fieldError(nulTitle, 'title', /must not contain control characters \(NUL\)/);
+    fieldError(await t.http().post('/api/v1/case-files').set('Authorization', auth).send({ filePlanCode: '32.1.2', title: 'Escape\u001bByte' }).expect(400), 'title', /must not contain control characters/);
+    const ds = t.app.get(DataSource);
+    expect(await ds.query("SELECT id FROM case_files WHERE title LIKE 'Nul%Byte' OR title LIKE 'Escape%Byte'")).toEqual([]);
+    expect(await auditFor(`nul-title-${process.pid}`)).toEqual([]);
 
     const cf = await t.http().post('/api/v1/case-files').set('Authorization', auth).send({ filePlanCode: '32.1.2', title: 'Uploads' }).expect(201);
     const before = countObjects(t.config.storage.driver === 'fs' ? t.config.storage.dir : '');
@@ -127,10 +140,17 @@ describe('records API (e2e)', () => {
     expect(big.body.error.code).toBe('PayloadTooLarge');
     await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).attach('file', pdfBytes('no title'), 'x.pdf').expect(400);
     await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).send({ title: 'json instead of multipart' }).expect(415);
+    fieldError(await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).field('title', 'Nul\u0000Byte').attach('file', pdfBytes('nul title'), 'nul.pdf').expect(400), 'title', /must not contain control characters \(NUL\)/);
+    expect(await ds.query("SELECT id FROM documents WHERE title LIKE 'Nul%Byte'")).toEqual([]);
     expect(countObjects(t.config.storage.driver === 'fs' ? t.config.storage.dir : '')).toBe(before);
 
     const traversal = await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).field('title', 'pfad').attach('file', pdfBytes('path'), '../../etc/passwd.pdf').expect(201);
     expect(traversal.body.versions[0].files[0].filename).toBe('passwd.pdf');
+    // version numbers are int4: a larger one is a 400, never a database error
+    const content = (version: string) => t.http().get(`/api/v1/documents/${traversal.body.id}/content?version=${version}`).set('Authorization', auth);
+    fieldError(await content('2147483648').expect(400), 'version', /must not be greater than 2147483647/);
+    fieldError(await content('99999999999').expect(400), 'version', /must not be greater than 2147483647/);
+    await content('2147483647').expect(404);
   });
 
   it('requires a valid token', async () => {

@@ -458,5 +458,10 @@ describe('retention, legal holds and disposal (e2e)', () => {
     // version numbers are positive int4s: anything else never reaches the database
     for (const v of ['0', '-1', '1.5', '1e10', '2147483648']) await t.http().delete(`/api/v1/documents/00000000-0000-4000-8000-000000000000/versions/${v}`).set(as(anna)).expect(400);
     await t.http().delete('/api/v1/documents/00000000-0000-4000-8000-000000000000/versions/2147483647').set(as(anna)).expect(404);
+    // NUL in a route parameter or a body never reaches PostgreSQL (was a 500)
+    const code = await t.http().put('/api/v1/file-plan/32.1%00/retention').set(as(rita)).send({ years: 1, trigger: 'closed', disposal: 'destroy', reason: 'Prüfung' }).expect(400);
+    expect(code.body.error).toMatchObject({ code: 'ValidationFailed', details: [{ field: 'code', errors: ['code must not contain control characters (NUL)'] }] });
+    const hold = await t.http().post('/api/v1/case-files/00000000-0000-4000-8000-000000000000/holds').set(as(rita)).send({ reason: 'Klage\u0000' }).expect(400);
+    expect(hold.body.error).toMatchObject({ code: 'ValidationFailed', details: [{ field: 'reason', errors: ['reason must not contain control characters (NUL)'] }] });
   });
 });
