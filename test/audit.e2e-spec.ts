@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import { DataSource } from 'typeorm';
 import { AuditService, checkExport } from '@app/audit';
 import { systemContext } from '@app/common';
@@ -141,6 +142,35 @@ describe('audit trail API (e2e)', () => {
     expect(await checkExport([[...lines.slice(0, 5), JSON.stringify(forged)].join('\n') + '\n'], { key })).toMatchObject({ ok: false, signatureValid: false });
     // without the key the structure still checks
     expect(await checkExport([text])).toMatchObject({ ok: true, count: 5 });
+  });
+
+  it('gives the database connection back when a download is abandoned', async () => {
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    const token = bearer(tokens, users.auditor);
+    // more abandoned downloads than the pool has connections (DATABASE_POOL_SIZE)
+    for (let i = 0; i < t.config.database.poolSize + 5; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/audit/export?format=csv', headers: { Authorization: token } }, (res) => {
+          expect(res.statusCode).toBe(200);
+          req.destroy(); // the auditor closes the window as soon as the download starts
+          resolve();
+        });
+        req.on('error', (e) => (req.destroyed ? resolve() : reject(e)));
+      });
+    }
+    const res = await as(users.auditor, '/api/v1/audit/export?format=jsonl&action=audit.export').buffer(true).parse(raw as never).expect(200);
+    expect(JSON.parse((res.body as string).trimEnd().split('\n').pop()!).trailer.count).toBeGreaterThanOrEqual(t.config.database.poolSize + 5);
+  });
+
+  it('takes filter values with quotes and backslashes literally (no SQL from a filter)', async () => {
+    for (const actor of ["o'reilly", "x' OR '1'='1", 'back\\slash', "\\' OR TRUE --"]) {
+      const res = await as(users.auditor, `/api/v1/audit/export?format=jsonl&actor=${encodeURIComponent(actor)}`).buffer(true).parse(raw as never).expect(200);
+      const lines = (res.body as string).trimEnd().split('\n');
+      expect(lines).toHaveLength(1); // nobody of that name acted: the trailer alone
+      expect(JSON.parse(lines[0]).trailer).toMatchObject({ count: 0, filters: { actor } });
+    }
   });
 
   it('exports CSV (quoted cells, multi-line reasons) that checks on its own, also in small chunks', async () => {

@@ -116,7 +116,7 @@ const COMMA = 0x2c;
 const PG_EPOCH_MS = 946_684_800_000;
 
 /** Column positions (AUDIT_COLUMNS order). */
-enum Col {
+export enum Col {
   Seq = 0,
   Id,
   OccurredAt,
@@ -144,12 +144,15 @@ function int64(b: Buffer, o: number): number {
   return hi * 4294967296 + lo;
 }
 
-/** Renders tuples of AUDIT_COLUMNS into the canonical serialisation and hashes it. */
-export class CanonicalRenderer {
-  private out = Buffer.allocUnsafe(4096);
-  private p = 0;
-  private lastSecond = NaN;
-  private secondText = Buffer.alloc(21);
+/**
+ * Writes the columns of AUDIT_COLUMNS tuples as JSON (and CSV) text into one reused buffer: the
+ * primitives of the canonical rendering and of the export lines.
+ */
+export class TupleWriter {
+  protected out = Buffer.allocUnsafe(4096);
+  protected p = 0;
+  protected lastSecond = NaN;
+  protected secondText = Buffer.alloc(21);
 
   /** The tuple's sequence number. */
   seq(t: CopyTuple): number {
@@ -161,6 +164,139 @@ export class CanonicalRenderer {
     return { prevHash: this.text(t, Col.PrevHash) ?? '', hash: this.text(t, Col.Hash) ?? '' };
   }
 
+  protected text(t: CopyTuple, c: Col): string | null {
+    return t.lengths[c] < 0 ? null : t.buf.toString('latin1', t.offsets[c], t.offsets[c] + t.lengths[c]);
+  }
+
+  protected room(n: number): void {
+    if (this.p + n <= this.out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.p + n));
+    this.out.copy(bigger, 0, 0, this.p);
+    this.out = bigger;
+  }
+
+  protected byte(c: number): void {
+    this.out[this.p++] = c;
+  }
+
+  /** Bytes from..to of `b`, as they are. */
+  protected copy(b: Buffer, from: number, to: number): void {
+    this.room(to - from);
+    const out = this.out;
+    let p = this.p;
+    for (let i = from; i < to; i++) out[p++] = b[i];
+    this.p = p;
+  }
+
+  protected null(): void {
+    const out = this.out;
+    out[this.p++] = 0x6e; // n
+    out[this.p++] = 0x75; // u
+    out[this.p++] = 0x6c; // l
+    out[this.p++] = 0x6c; // l
+  }
+
+  /** A non-negative integer in decimal, in quotes if asked (a negative one goes through String). */
+  protected digits(v: number, quoted: boolean, width = 0): void {
+    const out = this.out;
+    if (quoted) out[this.p++] = QUOTE;
+    if (v < 0 || !Number.isSafeInteger(v)) this.p += out.write(String(v), this.p, 'latin1');
+    else {
+      let n = 1;
+      for (let x = v; x >= 10; x = Math.floor(x / 10)) n++;
+      if (n < width) n = width;
+      let p = this.p + n - 1;
+      for (let x = v, i = 0; i < n; i++, x = Math.floor(x / 10)) out[p--] = 0x30 + (x % 10);
+      this.p += n;
+    }
+    if (quoted) out[this.p++] = QUOTE;
+  }
+
+  protected utf8(s: string): void {
+    this.room(Buffer.byteLength(s));
+    this.p += this.out.write(s, this.p, 'utf8');
+  }
+
+  /** A text value as JSON.stringify writes it (NULL: null): copied while looking for what needs escaping. */
+  protected string(b: Buffer, from: number, len: number): void {
+    if (len < 0) return this.null();
+    const out = this.out;
+    const start = this.p;
+    let p = start + 1;
+    const to = from + len;
+    for (let i = from; i < to; i++) {
+      const c = b[i];
+      if (ESCAPED[c] === 1) {
+        this.p = start;
+        return this.utf8(JSON.stringify(b.toString('utf8', from, to)));
+      }
+      out[p++] = c;
+    }
+    out[start] = QUOTE;
+    out[p++] = QUOTE;
+    this.p = p;
+  }
+
+  /** A uuid as "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx". */
+  protected uuid(b: Buffer, from: number): void {
+    const out = this.out;
+    let p = this.p;
+    out[p++] = QUOTE;
+    for (let i = 0; i < 16; i++) {
+      if (i === 4 || i === 6 || i === 8 || i === 10) out[p++] = 0x2d;
+      const v = b[from + i];
+      out[p++] = HEX[v >> 4];
+      out[p++] = HEX[v & 15];
+    }
+    out[p++] = QUOTE;
+    this.p = p;
+  }
+
+  /** A timestamptz (microseconds since 2000-01-01 UTC) as formatMicros writes it. */
+  protected time(pgMicros: number): void {
+    const second = Math.floor(pgMicros / 1e6);
+    const frac = pgMicros - second * 1e6;
+    if (second !== this.lastSecond) {
+      this.lastSecond = second;
+      this.secondText.write(`"${new Date(PG_EPOCH_MS + second * 1000).toISOString().slice(0, 19)}.`, 0, 'latin1');
+    }
+    const out = this.out;
+    const text = this.secondText;
+    let p = this.p;
+    for (let i = 0; i < 21; i++) out[p++] = text[i];
+    this.p = p;
+    this.digits(frac, false, 6);
+    out[this.p++] = 0x5a; // Z
+    out[this.p++] = QUOTE;
+  }
+
+  /** A one-dimensional text[] as a JSON array of strings; false for anything else. */
+  protected textArray(b: Buffer, from: number, len: number): boolean {
+    const ndim = b.readInt32BE(from);
+    if (ndim === 0) {
+      this.byte(0x5b);
+      this.byte(0x5d);
+      return true;
+    }
+    if (ndim !== 1 || len < 20) return false;
+    const n = b.readInt32BE(from + 12);
+    let p = from + 20;
+    this.byte(0x5b);
+    for (let i = 0; i < n; i++) {
+      if (i) this.byte(COMMA);
+      const el = b.readInt32BE(p);
+      p += 4;
+      this.string(b, p, el);
+      if (el > 0) p += el;
+    }
+    this.byte(0x5d);
+    return true;
+  }
+}
+
+
+/** Renders tuples of AUDIT_COLUMNS into the canonical serialisation and hashes it. */
+export class CanonicalRenderer extends TupleWriter {
   /** SHA-256 (hex) of the canonical serialisation, or null when this renderer cannot render it exactly. */
   hash(t: CopyTuple): string | null {
     const rendered = this.render(t);
@@ -209,134 +345,14 @@ export class CanonicalRenderer {
   }
 
   /** A comma, then a text column as a JSON string. */
-  private field(t: CopyTuple, c: Col): void {
+  protected field(t: CopyTuple, c: Col): void {
     this.byte(COMMA);
     this.string(t.buf, t.offsets[c], t.lengths[c]);
   }
 
   /** A comma, then a text[] column as a JSON array; false when it is not one-dimensional. */
-  private array(t: CopyTuple, c: Col): boolean {
+  protected array(t: CopyTuple, c: Col): boolean {
     this.byte(COMMA);
     return t.lengths[c] >= 0 && this.textArray(t.buf, t.offsets[c], t.lengths[c]);
-  }
-
-  private text(t: CopyTuple, c: Col): string | null {
-    return t.lengths[c] < 0 ? null : t.buf.toString('latin1', t.offsets[c], t.offsets[c] + t.lengths[c]);
-  }
-
-  private room(n: number): void {
-    if (this.p + n <= this.out.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.p + n));
-    this.out.copy(bigger, 0, 0, this.p);
-    this.out = bigger;
-  }
-
-  private byte(c: number): void {
-    this.out[this.p++] = c;
-  }
-
-  private null(): void {
-    const out = this.out;
-    out[this.p++] = 0x6e; // n
-    out[this.p++] = 0x75; // u
-    out[this.p++] = 0x6c; // l
-    out[this.p++] = 0x6c; // l
-  }
-
-  /** A non-negative integer in decimal, in quotes if asked (a negative one goes through String). */
-  private digits(v: number, quoted: boolean, width = 0): void {
-    const out = this.out;
-    if (quoted) out[this.p++] = QUOTE;
-    if (v < 0 || !Number.isSafeInteger(v)) this.p += out.write(String(v), this.p, 'latin1');
-    else {
-      let n = 1;
-      for (let x = v; x >= 10; x = Math.floor(x / 10)) n++;
-      if (n < width) n = width;
-      let p = this.p + n - 1;
-      for (let x = v, i = 0; i < n; i++, x = Math.floor(x / 10)) out[p--] = 0x30 + (x % 10);
-      this.p += n;
-    }
-    if (quoted) out[this.p++] = QUOTE;
-  }
-
-  private utf8(s: string): void {
-    this.room(Buffer.byteLength(s));
-    this.p += this.out.write(s, this.p, 'utf8');
-  }
-
-  /** A text value as JSON.stringify writes it (NULL: null): copied while looking for what needs escaping. */
-  private string(b: Buffer, from: number, len: number): void {
-    if (len < 0) return this.null();
-    const out = this.out;
-    const start = this.p;
-    let p = start + 1;
-    const to = from + len;
-    for (let i = from; i < to; i++) {
-      const c = b[i];
-      if (ESCAPED[c] === 1) {
-        this.p = start;
-        return this.utf8(JSON.stringify(b.toString('utf8', from, to)));
-      }
-      out[p++] = c;
-    }
-    out[start] = QUOTE;
-    out[p++] = QUOTE;
-    this.p = p;
-  }
-
-  /** A uuid as "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx". */
-  private uuid(b: Buffer, from: number): void {
-    const out = this.out;
-    let p = this.p;
-    out[p++] = QUOTE;
-    for (let i = 0; i < 16; i++) {
-      if (i === 4 || i === 6 || i === 8 || i === 10) out[p++] = 0x2d;
-      const v = b[from + i];
-      out[p++] = HEX[v >> 4];
-      out[p++] = HEX[v & 15];
-    }
-    out[p++] = QUOTE;
-    this.p = p;
-  }
-
-  /** A timestamptz (microseconds since 2000-01-01 UTC) as formatMicros writes it. */
-  private time(pgMicros: number): void {
-    const second = Math.floor(pgMicros / 1e6);
-    const frac = pgMicros - second * 1e6;
-    if (second !== this.lastSecond) {
-      this.lastSecond = second;
-      this.secondText.write(`"${new Date(PG_EPOCH_MS + second * 1000).toISOString().slice(0, 19)}.`, 0, 'latin1');
-    }
-    const out = this.out;
-    const text = this.secondText;
-    let p = this.p;
-    for (let i = 0; i < 21; i++) out[p++] = text[i];
-    this.p = p;
-    this.digits(frac, false, 6);
-    out[this.p++] = 0x5a; // Z
-    out[this.p++] = QUOTE;
-  }
-
-  /** A one-dimensional text[] as a JSON array of strings; false for anything else. */
-  private textArray(b: Buffer, from: number, len: number): boolean {
-    const ndim = b.readInt32BE(from);
-    if (ndim === 0) {
-      this.byte(0x5b);
-      this.byte(0x5d);
-      return true;
-    }
-    if (ndim !== 1 || len < 20) return false;
-    const n = b.readInt32BE(from + 12);
-    let p = from + 20;
-    this.byte(0x5b);
-    for (let i = 0; i < n; i++) {
-      if (i) this.byte(COMMA);
-      const el = b.readInt32BE(p);
-      p += 4;
-      this.string(b, p, el);
-      if (el > 0) p += el;
-    }
-    this.byte(0x5d);
-    return true;
   }
 }

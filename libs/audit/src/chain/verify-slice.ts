@@ -15,19 +15,30 @@ export interface SliceSource {
   record(seq: string): Promise<AuditRecord | null>;
 }
 
+/** A COPY … TO STDOUT (FORMAT binary) on a connection of its own (see SliceSource.copyRange; `done` may be called again). */
+export async function copyQuery(pool: Pool, sql: string): Promise<{ chunks: AsyncIterable<Buffer>; done(abandon?: boolean): void }> {
+  const client: PoolClient = await pool.connect();
+  try {
+    const chunks = client.query(copyTo(sql));
+    let released = false;
+    const done = (abandon = false) => {
+      if (released) return;
+      released = true;
+      client.release(abandon);
+    };
+    return { chunks, done };
+  } catch (e) {
+    client.release(true);
+    throw e;
+  }
+}
+
 /** A SliceSource over a pg pool. */
 export function poolSource(pool: Pool): SliceSource {
   return {
-    async copyRange(lo, hi) {
+    copyRange(lo, hi) {
       if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) throw new Error('copyRange: sequence numbers must be integers');
-      const client: PoolClient = await pool.connect();
-      try {
-        const chunks = client.query(copyTo(`COPY (SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_events WHERE seq >= ${lo} AND seq <= ${hi} ORDER BY seq) TO STDOUT (FORMAT binary)`));
-        return { chunks, done: (abandon = false) => client.release(abandon) };
-      } catch (e) {
-        client.release(true);
-        throw e;
-      }
+      return copyQuery(pool, `COPY (SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_events WHERE seq >= ${lo} AND seq <= ${hi} ORDER BY seq) TO STDOUT (FORMAT binary)`);
     },
     async record(seq) {
       const { rows } = await pool.query(`SELECT ${AUDIT_SELECT} FROM audit_events WHERE seq = $1::bigint`, [seq]);

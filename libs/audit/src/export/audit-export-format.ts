@@ -129,6 +129,18 @@ export class ExportWriter {
   raw(line: string, seq: string, prevHash: string, hash: string): string {
     const text = line + '\n';
     this.digest.update(text);
+    this.track(seq, prevHash, hash);
+    return text;
+  }
+
+  /** Event lines rendered elsewhere, "\n" after each, in a chunk: `track` each of them as well. */
+  lines(chunk: Buffer): Buffer {
+    this.digest.update(chunk);
+    return chunk;
+  }
+
+  /** Notes an event written through `lines` (count, ends, contiguity). */
+  track(seq: string, prevHash: string, hash: string): void {
     if (this.count === 0) {
       this.firstSeq = seq;
       this.firstPrevHash = prevHash;
@@ -138,7 +150,6 @@ export class ExportWriter {
     this.count++;
     this.lastSeq = seq;
     this.lastHash = hash;
-    return text;
   }
 
   trailer(generatedAt: string): { trailer: ExportTrailer; text: string } {

@@ -32,7 +32,10 @@ export class AuditController {
   async export(@Ctx() ctx: RequestContext, @Query() q: AuditExportQuery, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const file = await this.audit.export(ctx, filterOf(q), q.format);
     res.setHeader('Cache-Control', 'no-store');
-    return new StreamableFile(Readable.from(file.chunks, { objectMode: false }), {
+    const stream = Readable.from(file.chunks, { objectMode: false });
+    // a download abandoned early (or before it began) must not keep its database connection
+    stream.once('close', () => file.close());
+    return new StreamableFile(stream, {
       type: file.contentType,
       disposition: `attachment; filename="${file.filename}"`,
     });

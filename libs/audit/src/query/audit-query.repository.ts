@@ -1,47 +1,12 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
+import { escapeLiteral, type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AUDIT_COLUMNS, AUDIT_SELECT, AuditRecord } from '../audit-event';
-import { SliceSource, poolSource } from '../chain/verify-slice';
+import { SliceSource, copyQuery, poolSource } from '../chain/verify-slice';
 import { AuditFilter, SortOrder, filterSql } from './audit-filter';
 
-const TIME = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-const js = (expr: string) => `coalesce(to_json(${expr})::text, 'null')`;
 
-/** One JSON Lines export line, built by PostgreSQL (parses to the fields of AuditRecord). */
-const JSONL_LINE = `json_build_object('seq', seq::text, 'id', id, 'occurredAt', ${TIME}, 'actorSub', actor_sub, 'actorName', actor_name,
-  'actorRoles', actor_roles, 'actorDepartments', actor_departments, 'action', action, 'objectType', object_type, 'objectId', object_id,
-  'caseFileId', case_file_id, 'outcome', outcome, 'requestId', request_id, 'clientIp', client_ip, 'reason', reason, 'details', details,
-  'prevHash', prev_hash, 'hash', hash)::text`;
-
-const q = (expr: string) => `'"' || replace(${expr}, '"', '""') || '"'`;
-const qn = (expr: string) => `coalesce(${q(expr)}, '')`;
-/** One CSV export line (columns of CSV_COLUMNS; strings quoted, NULL empty), built by PostgreSQL. */
-const CSV_LINE = [
-  'seq::text',
-  q('id::text'),
-  q(TIME),
-  qn('actor_sub'),
-  qn('actor_name'),
-  q('array_to_json(actor_roles)::text'),
-  q('array_to_json(actor_departments)::text'),
-  q('action::text'),
-  qn('object_type::text'),
-  qn('object_id'),
-  qn('case_file_id::text'),
-  q('outcome::text'),
-  qn('request_id'),
-  qn('client_ip'),
-  qn('reason'),
-  qn('details::text'),
-  q('prev_hash::text'),
-  q('hash::text'),
-].join(" || ',' || ");
-
-/** [seq, prev_hash, hash, export line] */
-export type ExportRow = [string, string, string, string];
 
 export interface StoredAnchor {
   id: string;
@@ -96,57 +61,12 @@ export class AuditQueryRepository implements SliceSource {
     }
   }
 
-  /**
-   * Rows of a sequence range in order, as arrays: the range is cut into slices of `sliceSize`
-   * sequence numbers fetched by up to `parallel` connections at once (PostgreSQL formats rows on
-   * several cores) while the caller consumes them in order. Memory: at most `parallel` slices.
-   */
-  private async *rangeRows<T extends unknown[]>(select: string, filter: AuditFilter, sliceSize: number, parallel: number): AsyncGenerator<T[]> {
-    const bounds = await this.seqBounds(filter);
-    if (!bounds) return;
+  /** The events a filter selects, in sequence order, as a binary COPY stream of AUDIT_COLUMNS. */
+  copyEvents(filter: AuditFilter): ReturnType<SliceSource['copyRange']> {
     const params: unknown[] = [];
-    const where = filterSql({ ...filter, fromSeq: undefined, toSeq: undefined }, params);
-    const text = `SELECT seq::text, ${select} FROM audit_events
-      WHERE ${where} AND seq >= $${params.length + 1}::bigint AND seq < $${params.length + 2}::bigint ORDER BY audit_events.seq ASC`;
-    const name = `audit-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    const fetch = (lo: number) =>
-      this.pool
-        .query({ name, text, values: [...params, lo, Math.min(lo + sliceSize, bounds.to + 1)], rowMode: 'array' })
-        .then((r) => r.rows as T[]);
-    const window: Promise<T[]>[] = [];
-    let next = bounds.from;
-    const fill = () => {
-      while (window.length < parallel && next <= bounds.to) {
-        const p = fetch(next);
-        p.catch(() => undefined); // awaited below, in order
-        window.push(p);
-        next += sliceSize;
-      }
-    };
-    fill();
-    while (window.length) {
-      const rows = await window.shift()!;
-      fill();
-      if (rows.length) yield rows;
-    }
-  }
-
-  /** The sequence numbers a filter's seq and time bounds allow (null: nothing). */
-  private async seqBounds(filter: AuditFilter): Promise<{ from: number; to: number } | null> {
-    let from = filter.fromSeq ? Number(filter.fromSeq) : 1;
-    let to = filter.toSeq ? Number(filter.toSeq) : Number(await this.lastSeq());
-    if (filter.from || filter.to) {
-      const t = await this.seqRangeForTime(filter.from, filter.to);
-      if (t.fromSeq === null || t.toSeq === null) return null;
-      from = Math.max(from, Number(t.fromSeq));
-      to = Math.min(to, Number(t.toSeq));
-    }
-    return from <= to ? { from, to } : null;
-  }
-
-  /** Events as finished export lines. */
-  exportBatches(filter: AuditFilter, format: 'csv' | 'jsonl', sliceSize = 10_000, parallel = 3): AsyncGenerator<ExportRow[]> {
-    return this.rangeRows<ExportRow>(`prev_hash::text, hash::text, ${format === 'csv' ? CSV_LINE : JSONL_LINE}`, filter, sliceSize, parallel);
+    // COPY takes no parameters: the filter's values go in as escaped literals
+    const where = filterSql(filter, params).replace(/\$(\d+)/g, (_, n: string) => escapeLiteral(String(params[Number(n) - 1])));
+    return copyQuery(this.pool, `COPY (SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT (FORMAT binary)`);
   }
 
   /** Events lo..hi as a binary COPY stream (see chain/verify-slice.ts). */

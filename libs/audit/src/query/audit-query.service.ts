@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AccessDeniedError, DomainError, RequestContext, Role, hasRole, inDepartment } from '@app/common';
-import { AuditRecord, formatMicros, nowMicros } from '../audit-event';
+import { AUDIT_COLUMNS, AuditRecord, formatMicros, nowMicros } from '../audit-event';
 import { AuditService } from '../audit.service';
 import { AuditVerifyService, VerifyRange } from '../chain/audit-verify.service';
+import { BinaryCopyReader, CopyTuple } from '../chain/canonical-copy';
 import { VerifyResult } from '../chain/chain-verifier';
 import { ExportFormat, ExportWriter } from '../export/audit-export-format';
+import { ExportLineRenderer } from '../export/export-lines';
 import { AuditFilter, SortOrder, describeFilter } from './audit-filter';
 import { AuditQueryRepository } from './audit-query.repository';
 
@@ -25,10 +27,11 @@ export interface AuditExport {
   contentType: string;
   filename: string;
   /** The file, piece by piece: header, batches of event lines, trailer. */
-  chunks: AsyncIterable<string>;
+  chunks: AsyncIterable<string | Buffer>;
+  /** Gives the database connection back when the file is not (fully) read; safe to call twice. */
+  close(): void;
 }
 
-const EXPORT_BATCH = 10_000;
 
 /** Cursor = the keyset position (sequence number) and order, opaque to clients. */
 export function encodeCursor(order: SortOrder, seq: string): string {
@@ -80,13 +83,38 @@ export class AuditQueryService {
     const generatedAt = formatMicros(nowMicros());
     const writer = new ExportWriter(format, this.config.audit.anchorKey, describeFilter(filter));
     const repository = this.repository;
-    async function* chunks(): AsyncGenerator<string> {
-      const header = writer.header();
-      if (header) yield header;
-      for await (const batch of repository.exportBatches(bounded, format, EXPORT_BATCH)) {
-        let text = '';
-        for (const [seq, prev, hash, line] of batch) text += writer.raw(line, seq, prev, hash);
-        yield text;
+    // the query runs, and its first rows arrive, before the response starts: a database error is
+    // an error answer, not a cut-off file
+    const copy = await repository.copyEvents(bounded);
+    const source = copy.chunks[Symbol.asyncIterator]();
+    let first: IteratorResult<Buffer>;
+    try {
+      first = await source.next();
+    } catch (e) {
+      copy.done(true);
+      throw e;
+    }
+    async function* chunks(): AsyncGenerator<string | Buffer> {
+      const reader = new BinaryCopyReader(AUDIT_COLUMNS.length);
+      const lines = new ExportLineRenderer(format);
+      const onTuple = (t: CopyTuple): boolean => {
+        if (!lines.line(t)) throw new Error(`audit export: event ${lines.seq(t)} is not a well-formed audit row`);
+        const { prevHash, hash } = lines.chain(t);
+        writer.track(String(lines.seq(t)), prevHash, hash);
+        return true;
+      };
+      let finished = false;
+      try {
+        const header = writer.header();
+        if (header) yield header;
+        // rendered here from the binary COPY stream (PostgreSQL only reads), chunk by chunk
+        for (let next = first; !next.done; next = await source.next()) {
+          reader.push(next.value, onTuple);
+          if (lines.size) yield writer.lines(lines.take());
+        }
+        finished = true;
+      } finally {
+        copy.done(!finished);
       }
       yield writer.trailer(generatedAt).text;
     }
@@ -96,6 +124,7 @@ export class AuditQueryService {
       contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
       filename: `audit-${stamp}.${format}`,
       chunks: chunks(),
+      close: () => copy.done(true),
     };
   }
 
