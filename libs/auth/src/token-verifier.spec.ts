@@ -21,4 +21,21 @@ describe('TokenVerifier', () => {
     const kc = new TokenVerifier(loadConfig({ AUTH_JWT_SECRET: 'a-test-secret-of-sufficient-length', AUTH_CLAIM_ROLES: 'realm_access.roles', AUTH_CLAIM_DEPARTMENTS: 'dept' }));
     expect(kc.toActor({ sub: 'x', realm_access: { roles: ['auditor'] }, dept: '20 32' })).toEqual({ sub: 'x', name: 'x', roles: [Role.Auditor], departments: ['20', '32'] });
   });
+
+  it('reuses a verified token only within its lifetime and never remembers failures', async () => {
+    const cached = new TokenVerifier(config);
+    const token = await signDevToken(config, { sub: 'anna', roles: ['caseworker'], departments: ['32'], expiresIn: '5s' });
+    const first = await cached.verify(token);
+    first.departments.push('50'); // a caller changing its copy does not change the remembered actor
+    await expect(cached.verify(token)).resolves.toEqual({ sub: 'anna', name: 'anna', roles: [Role.Caseworker], departments: ['32'] });
+    jest.useFakeTimers({ now: Date.now() + 6_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      await expect(cached.verify(token)).rejects.toMatchObject({ code: 'Unauthenticated' });
+    } finally {
+      jest.useRealTimers();
+    }
+    const forged = `${token.slice(0, -4)}AAAA`;
+    await expect(cached.verify(forged)).rejects.toMatchObject({ code: 'Unauthenticated' });
+    await expect(cached.verify(forged)).rejects.toMatchObject({ code: 'Unauthenticated' });
+  });
 });

@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, jwtVerify, JWTPayload, JWTVerifyGetKey, SignJWT } from 'jose';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ALL_ROLES, Actor, DomainError, ErrorCode, Role } from '@app/common';
+
+/** How long a verified token's actor is reused (never beyond the token's `exp`). */
+const CACHE_MS = 10_000;
+/** Most tokens remembered at once (the oldest entry goes first). */
+const CACHE_MAX = 10_000;
 
 /**
  * Verifies bearer tokens: HS256 with AUTH_JWT_SECRET (development, tests) or RS256/ES256 against
@@ -11,6 +17,12 @@ import { ALL_ROLES, Actor, DomainError, ErrorCode, Role } from '@app/common';
 export class TokenVerifier {
   private readonly jwks?: JWTVerifyGetKey;
   private readonly secret?: Uint8Array;
+  /**
+   * Verified tokens by their SHA-256 (the token itself is not kept): a client sends the same token
+   * with every request, and verifying it (signature, claims) is a noticeable part of a cheap read.
+   * Only successes are remembered, each for at most {@link CACHE_MS} and never beyond `exp`.
+   */
+  private readonly verified = new Map<string, { actor: Actor; until: number }>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     if (config.auth.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.auth.jwksUrl));
@@ -18,6 +30,22 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Actor> {
+    const key = createHash('sha256').update(token).digest('base64');
+    const now = Date.now();
+    const hit = this.verified.get(key);
+    if (hit && hit.until > now) return copyActor(hit.actor);
+    if (hit) this.verified.delete(key);
+    const payload = await this.verifySignature(token);
+    const actor = this.toActor(payload);
+    const until = Math.min(now + CACHE_MS, typeof payload.exp === 'number' ? payload.exp * 1000 : now + CACHE_MS);
+    if (until > now) {
+      if (this.verified.size >= CACHE_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(key, { actor: copyActor(actor), until });
+    }
+    return actor;
+  }
+
+  private async verifySignature(token: string): Promise<JWTPayload> {
     let payload: JWTPayload;
     try {
       const options = { issuer: this.config.auth.issuer, audience: this.config.auth.audience };
@@ -31,7 +59,7 @@ export class TokenVerifier {
     } catch (e) {
       throw new DomainError(ErrorCode.Unauthenticated, `invalid token: ${(e as Error).message}`);
     }
-    return this.toActor(payload);
+    return payload;
   }
 
   toActor(payload: JWTPayload): Actor {
@@ -49,6 +77,8 @@ export class TokenVerifier {
     return { sub: payload.sub, name: typeof name === 'string' ? name : payload.sub, roles, departments };
   }
 }
+
+const copyActor = (a: Actor): Actor => ({ sub: a.sub, name: a.name, roles: [...a.roles], departments: [...a.departments] });
 
 /** Reads a claim by name or dotted path (Keycloak puts roles at `realm_access.roles`). */
 function readPath(payload: JWTPayload, path: string): unknown {

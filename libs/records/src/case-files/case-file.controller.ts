@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
 import { RequestContext, Role } from '@app/common';
-import { toDocumentSummary } from '../documents/document.dto';
 import { UuidParam } from '../uuid-param';
 import {
   CaseFileDetailResponse,
@@ -12,6 +11,8 @@ import {
   CreateCaseFileDto,
   ListCaseFilesQuery,
   ReopenCaseFileDto,
+  caseFileViewResponse,
+  documentSummaryViewResponse,
   toCaseFileResponse,
 } from './case-file.dto';
 import { CaseFileService } from './case-file.service';
@@ -32,14 +33,14 @@ export class CaseFileController {
   @Roles(Role.Caseworker, Role.RecordsManager)
   async list(@Ctx() ctx: RequestContext, @Query() q: ListCaseFilesQuery): Promise<CaseFilePageResponse> {
     const page = await this.caseFiles.list(ctx, q);
-    return { ...page, items: page.items.map(toCaseFileResponse) };
+    return { ...page, items: page.items.map(caseFileViewResponse) };
   }
 
   @Get(':id')
   @Roles(Role.Caseworker, Role.RecordsManager)
   async get(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<CaseFileDetailResponse> {
     const { caseFile, documents } = await this.caseFiles.open(ctx, id);
-    return { ...toCaseFileResponse(caseFile), documents: documents.map(toDocumentSummary) };
+    return { ...caseFileViewResponse(caseFile), documents: documents.map(documentSummaryViewResponse) };
   }
 
   @Post(':id/close')

@@ -3,6 +3,7 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { NoControlCharacters, PageQueryDto } from '@app/common';
 import { CONFIDENTIALITY_LEVELS, CaseFile, Confidentiality } from './case-file.entity';
 import { DocumentSummaryResponse } from '../documents/document.dto';
+import type { CaseFileView, DocumentSummaryView } from './case-file.repository';
 
 export class CreateCaseFileDto {
   @ApiProperty({ example: '32.1.2' })
@@ -90,4 +91,27 @@ export const toCaseFileResponse = (c: CaseFile): CaseFileResponse => ({
   openedAt: c.openedAt.toISOString(),
   closedAt: c.closedAt ? c.closedAt.toISOString() : null,
   retainUntil: c.retainUntil ? c.retainUntil.toISOString() : null,
+});
+
+/** The same response from the read model (timestamps already ISO text). */
+export const caseFileViewResponse = (c: CaseFileView): CaseFileResponse => ({
+  id: c.id,
+  reference: c.reference,
+  title: c.title,
+  departmentCode: c.departmentCode,
+  filePlanCode: c.filePlanCode,
+  confidentiality: c.confidentiality,
+  status: c.status,
+  openedAt: c.openedAt,
+  closedAt: c.closedAt,
+  retainUntil: c.retainUntil,
+});
+
+export const documentSummaryViewResponse = (d: DocumentSummaryView): DocumentSummaryResponse => ({
+  id: d.id,
+  title: d.title,
+  documentType: d.documentType,
+  status: d.status,
+  currentVersion: d.currentVersion,
+  createdAt: d.createdAt,
 });

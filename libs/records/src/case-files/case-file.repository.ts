@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseFile } from './case-file.entity';
 
@@ -11,9 +12,64 @@ export interface CaseFileFilter {
   limit: number;
 }
 
+/**
+ * A case file as the API shows it: plain columns, timestamps as ISO 8601 UTC text with milliseconds
+ * (exactly what `Date#toISOString` writes for them). Read straight from SQL on the hot read paths,
+ * without entity hydration.
+ */
+export interface CaseFileView {
+  id: string;
+  reference: string;
+  title: string;
+  departmentCode: string;
+  filePlanCode: string;
+  confidentiality: string;
+  status: string;
+  openedAt: string;
+  closedAt: string | null;
+  retainUntil: string | null;
+}
+
+/** A document of a case file as the case file shows it (same timestamp text as {@link CaseFileView}). */
+export interface DocumentSummaryView {
+  id: string;
+  title: string;
+  documentType: string | null;
+  status: string;
+  currentVersion: number;
+  createdAt: string;
+}
+
+/** timestamptz as `Date#toISOString` text (PostgreSQL's MS truncates microseconds like Date does). */
+const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const VIEW_COLUMNS = `c.id, c.reference, c.title, c.department_code AS "departmentCode", c.file_plan_code AS "filePlanCode",
+  c.confidentiality, c.status, ${isoText('c.opened_at')} AS "openedAt", ${isoText('c.closed_at')} AS "closedAt",
+  ${isoText('c.retain_until')} AS "retainUntil"`;
+
+/** One round trip: the case file and its documents (oldest first) as one row. */
+const VIEW_WITH_DOCUMENTS = `SELECT ${VIEW_COLUMNS},
+  (SELECT coalesce(json_agg(json_build_object('id', d.id, 'title', d.title, 'documentType', d.document_type, 'status', d.status,
+            'currentVersion', d.current_version, 'createdAt', ${isoText('d.created_at')}) ORDER BY d.created_at, d.id), '[]'::json)
+     FROM documents d WHERE d.case_file_id = c.id) AS documents
+  FROM case_files c WHERE c.id = $1`;
+
 @Injectable()
 export class CaseFileRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The pg pool behind TypeORM: the hot read paths query it directly (named, i.e. prepared, statements). */
+  private get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  /** The case file with its document summaries, or null. */
+  async findViewWithDocuments(id: string): Promise<{ caseFile: CaseFileView; documents: DocumentSummaryView[] } | null> {
+    const { rows } = await this.pool.query({ name: 'case_files.view_with_documents', text: VIEW_WITH_DOCUMENTS, values: [id] });
+    if (!rows.length) return null;
+    const { documents, ...caseFile } = rows[0];
+    return { caseFile, documents };
+  }
 
   private manager(m?: EntityManager): EntityManager {
     return m ?? this.dataSource.manager;
@@ -54,6 +110,48 @@ export class CaseFileRepository {
       .getMany();
     const [rows, total] = await Promise.all([items, qb.getCount()]);
     return { items: rows, total };
+  }
+
+  /**
+   * The API's page of case files (as {@link list}, same filters and order) and the total, in plain
+   * SQL: no query building or entity hydration on this hot path.
+   */
+  async listViews(f: CaseFileFilter): Promise<{ items: CaseFileView[]; total: number }> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    let shape = '';
+    // one department as `=` (index order, index-only count), see list()
+    if (f.departments?.length === 1) {
+      values.push(f.departments[0]);
+      where.push(`department_code = $${values.length}`);
+      shape += 'd';
+    } else if (f.departments) {
+      values.push(f.departments);
+      where.push(`department_code = ANY($${values.length})`);
+      shape += 'D';
+    }
+    if (f.reference) {
+      values.push(f.reference);
+      where.push(`reference = $${values.length}`);
+      shape += 'r';
+    }
+    if (f.status) {
+      values.push(f.status);
+      where.push(`status = $${values.length}`);
+      shape += 's';
+    }
+    const condition = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const n = values.length;
+    const page = this.pool.query({
+      name: `case_files.list_page.${shape}`,
+      text: `SELECT ${VIEW_COLUMNS} FROM case_files c
+               JOIN (SELECT id FROM case_files ${condition} ORDER BY opened_at DESC, id LIMIT $${n + 1} OFFSET $${n + 2}) p ON p.id = c.id
+              ORDER BY c.opened_at DESC, c.id`,
+      values: [...values, f.limit, f.offset],
+    });
+    const count = this.pool.query({ name: `case_files.count.${shape}`, text: `SELECT count(*)::int AS n FROM case_files ${condition}`, values });
+    const [{ rows: items }, { rows: totals }] = await Promise.all([page, count]);
+    return { items, total: totals[0].n };
   }
 
   /** Next running number within a reference scope (atomic across replicas). */

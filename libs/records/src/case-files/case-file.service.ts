@@ -9,10 +9,9 @@ import { AccessPolicy } from '../access-policy';
 import { FilePlanService } from '../file-plan/file-plan.service';
 import { FilePlanUnit } from '../file-plan/file-plan-unit.entity';
 import { computeRetainUntil } from '../retention-period';
-import { Document } from '../documents/document.entity';
 import { CaseFile } from './case-file.entity';
 import { CreateCaseFileDto, ListCaseFilesQuery } from './case-file.dto';
-import { CaseFileRepository } from './case-file.repository';
+import { CaseFileRepository, CaseFileView, DocumentSummaryView } from './case-file.repository';
 import { formatReference, referenceScope, validateReferencePattern } from './reference-pattern';
 
 @Injectable()
@@ -72,7 +71,7 @@ export class CaseFileService {
     }
   }
 
-  async list(ctx: RequestContext, q: ListCaseFilesQuery): Promise<Page<CaseFile>> {
+  async list(ctx: RequestContext, q: ListCaseFilesQuery): Promise<Page<CaseFileView>> {
     let departments = AccessPolicy.visibleDepartments(ctx.actor);
     if (q.departmentCode) {
       if (departments && !departments.includes(q.departmentCode)) {
@@ -81,7 +80,7 @@ export class CaseFileService {
       departments = [q.departmentCode];
     }
     const { page, pageSize, offset } = pageParams(q);
-    const { items, total } = await this.caseFiles.list({ departments, reference: q.reference, status: q.status, offset, limit: pageSize });
+    const { items, total } = await this.caseFiles.listViews({ departments, reference: q.reference, status: q.status, offset, limit: pageSize });
     await this.audit.recordAccess(ctx, {
       action: 'case_file.list',
       objectType: 'case_file',
@@ -91,17 +90,13 @@ export class CaseFileService {
   }
 
   /** Opens a case file (metadata and its documents); the read is audited. */
-  async open(ctx: RequestContext, id: string): Promise<{ caseFile: CaseFile; documents: Document[] }> {
-    // the document summaries are read alongside the access check (one round trip less); nothing is
-    // returned unless the check passes
-    const [caseFile, documents] = await Promise.all([
-      this.readable(ctx, id),
-      this.dataSource.getRepository(Document).find({
-        where: { caseFileId: id },
-        select: { id: true, title: true, documentType: true, status: true, currentVersion: true, createdAt: true },
-        order: { createdAt: 'ASC', id: 'ASC' },
-      }),
-    ]);
+  async open(ctx: RequestContext, id: string): Promise<{ caseFile: CaseFileView; documents: DocumentSummaryView[] }> {
+    // the document summaries come with the case file (one round trip); nothing is returned unless
+    // the access check passes
+    const found = await this.caseFiles.findViewWithDocuments(id);
+    if (!found) throw DomainError.notFound('case file', id);
+    const { caseFile, documents } = found;
+    if (!AccessPolicy.canReadMetadata(ctx.actor, caseFile.departmentCode)) throw new AccessDeniedError('case file', id, 'case_file', id);
     await this.audit.recordAccess(ctx, {
       action: 'case_file.read',
       objectType: 'case_file',
