@@ -51,6 +51,13 @@ describe('canonical rendering from binary COPY (real PostgreSQL)', () => {
       { details: { big: 1234567890123, small: 0.000001, neg: -0.5, exp: 1e21, text: 'Ä"\\\n' } },
       { details: { '': 'empty key', 'a b': 'space', '\u00e9': 'e acute', e: 'e', '😀': 'astral key' } },
       { outcome: 'denied', action: 'case_file.read', reason: 'other department' },
+      // flat objects (rendered without parsing): key order, prefixes, punctuation below the quote, numbers, literals
+      { details: { reference: '32.1.2-2026/00001', documents: 3 } },
+      { details: { b: 1, a: 2, ab: 3, 'a!': 4, 'a b': 5, B: 6, _: 7, aa: 8, '': 9 } },
+      { details: { t: true, f: false, n: null, neg: -12, dec: 2.5, tiny: 0.000001, tinier: 1e-7, big: 123456789012345678, huge: 1e21 } },
+      { details: { umlaut: 'Größe €', emoji: '😀', quote: 'a"b', slash: 'a/b\\c', tab: 'a\tb' } },
+      { details: {} },
+      { details: { list: ['a', 1], nested: { b: 1 } } },
       { occurredAt: '2026-01-01T00:00:00.000000Z' },
       { occurredAt: '1999-12-31T23:59:59.999999Z' },
     ];

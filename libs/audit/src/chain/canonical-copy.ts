@@ -137,6 +137,16 @@ export enum Col {
   Hash,
 }
 
+/** Compares two byte ranges of `b` as JavaScript compares ASCII strings (a prefix first). */
+function compareBytes(b: Buffer, as: number, ae: number, bs: number, be: number): number {
+  const n = Math.min(ae - as, be - bs);
+  for (let i = 0; i < n; i++) {
+    const d = b[as + i] - b[bs + i];
+    if (d) return d;
+  }
+  return ae - as - (be - bs);
+}
+
 /** A signed 64-bit big-endian integer as a JS number (exact up to 2^53). */
 function int64(b: Buffer, o: number): number {
   const hi = (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
@@ -337,11 +347,82 @@ export class CanonicalRenderer extends TupleWriter {
     else {
       // jsonb: a version byte (1), then the JSON text; canonical form as the application hashes it
       if (dl < 1 || b[o[Col.Details]] !== 1) return null;
-      this.utf8(canonicalJson(JSON.parse(b.toString('utf8', o[Col.Details] + 1, o[Col.Details] + dl))));
+      const from = o[Col.Details] + 1;
+      const to = o[Col.Details] + dl;
+      if (!this.flatObject(b, from, to)) this.utf8(canonicalJson(JSON.parse(b.toString('utf8', from, to))));
     }
     this.field(t, Col.PrevHash);
     this.byte(0x5d); // ]
     return this.out.subarray(0, this.p);
+  }
+
+  private readonly keys = new Int32Array(64);
+  private readonly values = new Int32Array(64);
+
+  /**
+   * The canonical form of a flat JSON object as jsonb prints it (`{"b": 1, "a": "x"}`: keys sorted
+   * by length, ", " and ": " between), written without parsing: keys re-sorted as canonicalJson
+   * sorts them, the spaces dropped. Only for what it can copy exactly: ASCII keys without escapes,
+   * strings without escapes, numbers printed as JavaScript prints them, true/false/null. Anything
+   * else (nesting, escapes, other numbers, more than 32 keys): false, nothing written.
+   */
+  private flatObject(b: Buffer, from: number, to: number): boolean {
+    if (b[from] !== 0x7b || b[to - 1] !== 0x7d) return false;
+    const keys = this.keys;
+    const values = this.values;
+    let n = 0;
+    let i = from + 1;
+    if (i === to - 1) {
+      this.byte(0x7b);
+      this.byte(0x7d);
+      return true;
+    }
+    for (;;) {
+      if (n === 32 || b[i] !== QUOTE) return false;
+      const ks = i;
+      for (i++; i < to && b[i] !== QUOTE; i++) if (b[i] === BACKSLASH || b[i] >= 0x80) return false;
+      const ke = ++i; // after the closing quote
+      if (b[i] !== 0x3a || b[i + 1] !== 0x20) return false; // ": "
+      i += 2;
+      const vs = i;
+      const c = b[i];
+      if (c === QUOTE) {
+        for (i++; i < to && b[i] !== QUOTE; i++) if (b[i] === BACKSLASH) return false;
+        i++;
+      } else if (c === 0x7b || c === 0x5b) {
+        return false;
+      } else {
+        while (i < to && b[i] !== COMMA && b[i] !== 0x7d) i++;
+        const token = b.toString('latin1', vs, i);
+        if (token !== 'true' && token !== 'false' && token !== 'null' && String(Number(token)) !== token) return false;
+      }
+      keys[2 * n] = ks;
+      keys[2 * n + 1] = ke;
+      values[2 * n] = vs;
+      values[2 * n + 1] = i;
+      n++;
+      if (i >= to - 1) break;
+      if (b[i] !== COMMA || b[i + 1] !== 0x20) return false; // ", "
+      i += 2;
+    }
+    if (i !== to - 1) return false;
+    // insertion sort of the key indexes by the key text without quotes (ASCII: JavaScript's order)
+    const order: number[] = [];
+    for (let k = 0; k < n; k++) {
+      let j = order.length;
+      while (j > 0 && compareBytes(b, keys[2 * order[j - 1]] + 1, keys[2 * order[j - 1] + 1] - 1, keys[2 * k] + 1, keys[2 * k + 1] - 1) > 0) j--;
+      order.splice(j, 0, k);
+    }
+    this.byte(0x7b);
+    for (let k = 0; k < n; k++) {
+      const x = order[k];
+      if (k) this.byte(COMMA);
+      this.copy(b, keys[2 * x], keys[2 * x + 1]);
+      this.byte(0x3a);
+      this.copy(b, values[2 * x], values[2 * x + 1]);
+    }
+    this.byte(0x7d);
+    return true;
   }
 
   /** A comma, then a text column as a JSON string. */
