@@ -124,6 +124,8 @@ async function seed(url: string): Promise<void> {
       await c.query('COMMIT');
       if ((to / chunk) % 5 === 0 || to === FILES_WITH_DOCS) log(`${to * DOCS_PER_FILE} documents (with versions and files) in ${seconds(t)}`);
     }
+    // the triggers were off: recount case files per department and status (the list's total)
+    await c.query('SELECT case_file_counts_refresh()');
     t = Date.now();
     // as autovacuum would after a while: statistics and the visibility map (index-only counts)
     await c.query('VACUUM ANALYZE case_files');

@@ -3,6 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseFile } from './case-file.entity';
+import { ANCHOR_EVERY, PageAnchorCache, PageAnchors, PageStart, pageStart } from './case-file-page-anchors';
+
+interface ListQuery {
+  /** Which filters are set (d, D, r, s): names the prepared statements. */
+  shape: string;
+  condition: string;
+  values: unknown[];
+}
 
 export interface CaseFileFilter {
   reference?: string;
@@ -56,6 +64,8 @@ const VIEW_WITH_DOCUMENTS = `SELECT ${VIEW_COLUMNS},
 
 @Injectable()
 export class CaseFileRepository {
+  private readonly anchors = new PageAnchorCache();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The pg pool behind TypeORM: the hot read paths query it directly (named, i.e. prepared, statements). */
@@ -113,14 +123,22 @@ export class CaseFileRepository {
   }
 
   /**
-   * The API's page of case files (as {@link list}, same filters and order) and the total, in plain
-   * SQL: no query building or entity hydration on this hot path.
+   * The API's page of case files (as {@link list}: same filters, same order) and the total, in
+   * plain SQL, one round trip in the usual case:
+   * - the total comes from case_file_counts (kept by triggers in the same transaction as every
+   *   change), read in the same statement as the page, so it is exact; only a `reference` filter
+   *   counts rows (at most one: references are unique);
+   * - a department's list (or the list of all departments) starts its index scan at the nearest
+   *   remembered key before the page ({@link PageAnchorCache}) instead of skipping every row before
+   *   it; the list's version read with the page proves the keys still hold, otherwise the page is
+   *   read again with fresh keys, and failing that with a plain OFFSET.
    */
   async listViews(f: CaseFileFilter): Promise<{ items: CaseFileView[]; total: number }> {
     const where: string[] = [];
     const values: unknown[] = [];
     let shape = '';
-    // one department as `=` (index order, index-only count), see list()
+    // one department as `=`, so that the (department_code, opened_at DESC, id) index yields the
+    // page in order; `= ANY(...)` cannot
     if (f.departments?.length === 1) {
       values.push(f.departments[0]);
       where.push(`department_code = $${values.length}`);
@@ -140,18 +158,64 @@ export class CaseFileRepository {
       where.push(`status = $${values.length}`);
       shape += 's';
     }
-    const condition = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const n = values.length;
-    const page = this.pool.query({
-      name: `case_files.list_page.${shape}`,
-      text: `SELECT ${VIEW_COLUMNS} FROM case_files c
-               JOIN (SELECT id FROM case_files ${condition} ORDER BY opened_at DESC, id LIMIT $${n + 1} OFFSET $${n + 2}) p ON p.id = c.id
+    const list: ListQuery = { shape, condition: where.length ? `WHERE ${where.join(' AND ')}` : '', values };
+    if (shape === '' || shape === 'd') {
+      const key = `${shape}:${shape ? f.departments![0] : ''}`;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const anchors = this.anchors.get(key) ?? (await this.anchors.load(key, () => this.readAnchors(list)));
+        const page = await this.readPage(list, f.limit, pageStart(anchors, f.offset));
+        if (page.version === anchors.version) return page;
+        this.anchors.invalidate(key, anchors.version);
+      }
+    }
+    return this.readPage(list, f.limit, { key: null, skip: f.offset });
+  }
+
+  /** The total and the list's version (see the case_file_counts migration), as the first part of a statement. */
+  private totals(list: ListQuery): string {
+    if (list.shape.includes('r')) return `SELECT count(*)::int AS total, NULL::text AS version FROM case_files ${list.condition}`;
+    return `SELECT coalesce(sum(n), 0)::int AS total, coalesce(sum(changes), 0)::text AS version FROM case_file_counts ${list.condition}`;
+  }
+
+  private async readPage(list: ListQuery, limit: number, start: PageStart): Promise<{ items: CaseFileView[]; total: number; version: string | null }> {
+    const values = [...list.values];
+    let from = '';
+    if (start.key) {
+      values.push(start.key.openedAt, start.key.id);
+      const [at, id] = [`$${values.length - 1}::timestamptz`, `$${values.length}::uuid`];
+      from = `${list.condition ? 'AND' : 'WHERE'} opened_at <= ${at} AND (opened_at < ${at} OR id >= ${id})`;
+    }
+    values.push(limit, start.skip);
+    const { rows } = await this.pool.query({
+      name: `case_files.list.${list.shape}${start.key ? '.anchored' : ''}`,
+      text: `WITH v AS (${this.totals(list)})
+             SELECT v.total, v.version, ${VIEW_COLUMNS}
+               FROM v
+               LEFT JOIN (SELECT id FROM case_files ${list.condition} ${from}
+                           ORDER BY opened_at DESC, id LIMIT $${values.length - 1} OFFSET $${values.length}) p ON true
+               LEFT JOIN case_files c ON c.id = p.id
               ORDER BY c.opened_at DESC, c.id`,
-      values: [...values, f.limit, f.offset],
+      values,
     });
-    const count = this.pool.query({ name: `case_files.count.${shape}`, text: `SELECT count(*)::int AS n FROM case_files ${condition}`, values });
-    const [{ rows: items }, { rows: totals }] = await Promise.all([page, count]);
-    return { items, total: totals[0].n };
+    const { total, version } = rows[0];
+    const items: CaseFileView[] = [];
+    for (const { total: _t, version: _v, ...item } of rows) if (item.id !== null) items.push(item);
+    return { items, total, version };
+  }
+
+  /** Every ANCHOR_EVERY-th key of the list, with the version they belong to (one statement, one snapshot). */
+  private async readAnchors(list: ListQuery): Promise<PageAnchors> {
+    const { rows } = await this.pool.query({
+      name: `case_files.list_anchors.${list.shape}`,
+      text: `WITH v AS (${this.totals(list)})
+             SELECT v.version, a.opened, a.ids FROM v, (
+               SELECT coalesce(array_agg(o ORDER BY rn), '{}') AS opened, coalesce(array_agg(id ORDER BY rn), '{}') AS ids
+                 FROM (SELECT opened_at::text AS o, id::text AS id, row_number() OVER (ORDER BY opened_at DESC, id) - 1 AS rn
+                         FROM case_files ${list.condition}) k
+                WHERE rn % ${ANCHOR_EVERY} = 0) a`,
+      values: list.values,
+    });
+    return { version: rows[0].version, openedAt: rows[0].opened, ids: rows[0].ids };
   }
 
   /** Next running number within a reference scope (atomic across replicas). */

@@ -1,0 +1,62 @@
+/** Every how many rows of a list order a key is remembered. */
+export const ANCHOR_EVERY = 200;
+/** Most lists (department × filter shape) remembered at once. */
+const MAX_LISTS = 1_000;
+
+/**
+ * The keys (opened_at as PostgreSQL text, id) at positions 0, ANCHOR_EVERY, 2 × ANCHOR_EVERY … of one
+ * list order, as they were when the list's `version` (see the case_file_counts migration) had
+ * this value. While the version is unchanged the list is unchanged, so page N can start its index
+ * scan at the nearest key before it instead of skipping (N - 1) × pageSize entries.
+ */
+export interface PageAnchors {
+  version: string;
+  openedAt: string[];
+  ids: string[];
+}
+
+/** Where a page starts: at or after this key, skipping `skip` rows; `key` null = from the top. */
+export interface PageStart {
+  key: { openedAt: string; id: string } | null;
+  skip: number;
+}
+
+export function pageStart(anchors: PageAnchors, offset: number): PageStart {
+  const i = Math.min(Math.floor(offset / ANCHOR_EVERY), anchors.ids.length - 1);
+  if (i <= 0) return { key: null, skip: offset };
+  return { key: { openedAt: anchors.openedAt[i], id: anchors.ids[i] }, skip: offset - i * ANCHOR_EVERY };
+}
+
+/**
+ * A per-process cache of {@link PageAnchors} by list. Nothing is trusted blindly: every page query
+ * reads the list's current version in the same statement, and a page read with anchors of another
+ * version is thrown away. Concurrent rebuilds of one list share one query.
+ */
+export class PageAnchorCache {
+  private readonly lists = new Map<string, PageAnchors>();
+  private readonly loading = new Map<string, Promise<PageAnchors>>();
+
+  get(list: string): PageAnchors | undefined {
+    return this.lists.get(list);
+  }
+
+  /** Forgets the list's anchors if they are still those of `version`. */
+  invalidate(list: string, version: string): void {
+    if (this.lists.get(list)?.version === version) this.lists.delete(list);
+  }
+
+  load(list: string, read: () => Promise<PageAnchors>): Promise<PageAnchors> {
+    let pending = this.loading.get(list);
+    if (!pending) {
+      pending = read()
+        .then((anchors) => {
+          if (this.lists.size >= MAX_LISTS && !this.lists.has(list)) this.lists.delete(this.lists.keys().next().value!);
+          this.lists.set(list, anchors);
+          return anchors;
+        })
+        .finally(() => this.loading.delete(list));
+      this.loading.set(list, pending);
+    }
+    return pending;
+  }
+}
