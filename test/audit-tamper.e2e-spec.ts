@@ -222,4 +222,31 @@ describe('audit chain under tampering (isolated database)', () => {
     await t.http().get(`/api/v1/case-files/${cf.id}`).set('Authorization', anna).expect(200);
     expect((await verifyOverHttp()).ok).toBe(true);
   });
+
+  it('re-hashes an event the fast rendering cannot render the slow way, and goes on after it', async () => {
+    // a genuine event of a shape the application never writes (a two-dimensional roles array),
+    // hashed over the record as read back, appended with a normal event after it
+    const head = (await su.query('SELECT seq::int AS seq, hash FROM audit_chain_head')).rows[0];
+    const odd = { ...(await su.query(`SELECT ${AUDIT_SELECT} FROM audit_events WHERE seq = $1`, [head.seq])).rows[0] };
+    let prev = head.hash;
+    for (const [i, roles] of [[1, '{{caseworker,auditor}}'], [2, '{caseworker}']] as const) {
+      const seq = head.seq + i;
+      await su.query(
+        `INSERT INTO audit_events (seq, id, occurred_at, actor_sub, actor_name, actor_roles, actor_departments, action, outcome, prev_hash, hash)
+         VALUES ($1, gen_random_uuid(), now(), 'odd.shape', 'Odd Shape', $2::text[], '{32}', 'test.odd', 'success', $3, repeat('0', 64))`,
+        [seq, roles, prev],
+      );
+      const record = (await su.query(`SELECT ${AUDIT_SELECT} FROM audit_events WHERE seq = $1`, [seq])).rows[0];
+      if (i === 1) expect(record.actorRoles).toEqual([['caseworker', 'auditor']]);
+      prev = hashEvent({ ...odd, ...record, prevHash: prev });
+      await tamper(`UPDATE audit_events SET hash = '${prev}' WHERE seq = ${seq}`);
+    }
+    await su.query('UPDATE audit_chain_head SET seq = $1, hash = $2', [head.seq + 2, prev]);
+    const result = await verify();
+    expect(result).toMatchObject({ ok: true, lastSeq: String(head.seq + 2) });
+    expect(result.checked).toBe(head.seq + 2);
+    // and a real edit after the odd event is still found
+    await tamper(`UPDATE audit_events SET actor_name = 'Mallory' WHERE seq = ${head.seq + 2}`);
+    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: String(head.seq + 2), breakType: 'hash_mismatch' });
+  });
 });

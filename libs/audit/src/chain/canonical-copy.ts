@@ -48,20 +48,25 @@ export class BinaryCopyReader {
    * returns false, keeping the rest: `push(Buffer.alloc(0), …)` goes on after that tuple.
    */
   push(chunk: Buffer, onTuple: (t: CopyTuple) => boolean): boolean {
+    return this.pushRange(chunk, 0, chunk.length, onTuple);
+  }
+
+  /** `push` for bytes from..to of `chunk` (no slice of it is made when whole tuples lie in it). */
+  pushRange(chunk: Buffer, from: number, to: number, onTuple: (t: CopyTuple) => boolean): boolean {
     if (this.done) return true;
-    const b = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    const b = this.rest ? Buffer.concat([this.rest, chunk.subarray(from, to)]) : chunk;
+    let p = this.rest ? 0 : from;
+    const end = this.rest ? b.length : to;
     this.rest = null;
-    let p = 0;
     if (!this.headerRead) {
-      if (b.length < 19) return this.keep(b, 0);
-      if (!b.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
-      p = 19 + b.readInt32BE(15);
+      if (end - p < 19) return this.keep(b, p, end);
+      if (!b.subarray(p, p + 11).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
+      p += 19 + b.readInt32BE(p + 15);
       this.headerRead = true;
     }
     const t = this.tuple;
     t.buf = b;
     const { offsets, lengths } = t;
-    const end = b.length;
     while (end - p >= 2) {
       const fields = b.readInt16BE(p);
       if (fields === -1) {
@@ -90,15 +95,15 @@ export class BinaryCopyReader {
       t.size = q - p;
       p = q;
       if (!onTuple(t)) {
-        this.keep(b, p);
+        this.keep(b, p, end);
         return false;
       }
     }
-    return this.keep(b, p);
+    return this.keep(b, p, end);
   }
 
-  private keep(b: Buffer, from: number): boolean {
-    if (from < b.length) this.rest = Buffer.from(b.subarray(from));
+  private keep(b: Buffer, from: number, to: number): boolean {
+    if (from < to) this.rest = Buffer.from(b.subarray(from, to));
     return true;
   }
 }
@@ -309,14 +314,20 @@ export class TupleWriter {
 export class CanonicalRenderer extends TupleWriter {
   /** SHA-256 (hex) of the canonical serialisation, or null when this renderer cannot render it exactly. */
   hash(t: CopyTuple): string | null {
-    const rendered = this.render(t);
-    return rendered ? digest('sha256', rendered, 'hex') : null;
+    if (!this.renderInto(t)) return null;
+    // a plain view over the rendered bytes: cheaper to make than a Buffer slice, for every event
+    return digest('sha256', new Uint8Array(this.out.buffer, this.out.byteOffset, this.p), 'hex');
   }
 
   /** The canonical serialisation as bytes (valid until the next call), or null. */
   render(t: CopyTuple): Buffer | null {
+    return this.renderInto(t) ? this.out.subarray(0, this.p) : null;
+  }
+
+  /** Renders into the buffer (bytes 0..p); false when it cannot render the tuple exactly. */
+  private renderInto(t: CopyTuple): boolean {
     const { buf: b, offsets: o, lengths: l } = t;
-    if (l[Col.Seq] !== 8 || l[Col.Id] !== 16 || l[Col.OccurredAt] !== 8) return null;
+    if (l[Col.Seq] !== 8 || l[Col.Id] !== 16 || l[Col.OccurredAt] !== 8) return false;
     // JSON-escaping grows a byte to at most 6 ("\u001f"): with this much room the fixed-size
     // writes below need no checks (the escaped and the details text check for themselves)
     this.p = 0;
@@ -329,14 +340,14 @@ export class CanonicalRenderer extends TupleWriter {
     this.time(int64(b, o[Col.OccurredAt]));
     this.field(t, Col.ActorSub);
     this.field(t, Col.ActorName);
-    if (!this.array(t, Col.ActorRoles) || !this.array(t, Col.ActorDepartments)) return null;
+    if (!this.array(t, Col.ActorRoles) || !this.array(t, Col.ActorDepartments)) return false;
     this.field(t, Col.Action);
     this.field(t, Col.ObjectType);
     this.field(t, Col.ObjectId);
     this.byte(COMMA);
     if (l[Col.CaseFileId] < 0) this.null();
     else if (l[Col.CaseFileId] === 16) this.uuid(b, o[Col.CaseFileId]);
-    else return null;
+    else return false;
     this.field(t, Col.Outcome);
     this.field(t, Col.RequestId);
     this.field(t, Col.ClientIp);
@@ -346,14 +357,14 @@ export class CanonicalRenderer extends TupleWriter {
     if (dl < 0) this.null();
     else {
       // jsonb: a version byte (1), then the JSON text; canonical form as the application hashes it
-      if (dl < 1 || b[o[Col.Details]] !== 1) return null;
+      if (dl < 1 || b[o[Col.Details]] !== 1) return false;
       const from = o[Col.Details] + 1;
       const to = o[Col.Details] + dl;
       if (!this.flatObject(b, from, to)) this.utf8(canonicalJson(JSON.parse(b.toString('utf8', from, to))));
     }
     this.field(t, Col.PrevHash);
     this.byte(0x5d); // ]
-    return this.out.subarray(0, this.p);
+    return true;
   }
 
   private readonly keys = new Int32Array(64);

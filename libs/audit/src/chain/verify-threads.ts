@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunSummary } from './chain-verifier';
@@ -20,23 +20,24 @@ const BOOTSTRAP = `
   };
   require(workerData.file);`;
 
-/** The worker's own modules (relative imports of verify-slice.worker.ts and what they import). */
-const WORKER_MODULES = ['verify-slice.worker.ts', 'verify-slice.ts', 'canonical-copy.ts', 'chain-verifier.ts', '../audit-event.ts'];
+/** The modules the worker may load: those of this folder and the event model it imports. */
+const workerModules = () => [...readdirSync(__dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts')), '../audit-event.ts'];
 let transpiled: Record<string, string> | undefined;
 
 function workerSources(): Record<string, string> {
   if (!transpiled) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const swc = require('@swc/core');
-    transpiled = {};
-    for (const name of WORKER_MODULES) {
+    const sources: Record<string, string> = {};
+    for (const name of workerModules()) {
       const file = path.join(__dirname, name);
-      transpiled[file] = swc.transformSync(readFileSync(file, 'utf8'), {
+      sources[file] = swc.transformSync(readFileSync(file, 'utf8'), {
         filename: file,
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } },
         module: { type: 'commonjs' },
       }).code as string;
     }
+    transpiled = sources;
   }
   return transpiled;
 }
@@ -60,7 +61,8 @@ export class VerifyThreads {
     const fromSources = WORKER_FILE.endsWith('.ts');
     const workerData = { url, anchors: [...anchored.entries()], file: WORKER_FILE, sources: fromSources ? workerSources() : undefined };
     for (let i = 0; i < count; i++) {
-      const worker = fromSources ? new Worker(BOOTSTRAP, { eval: true, workerData }) : new Worker(WORKER_FILE, { workerData });
+      // execArgv: []: not the loaders of this process (ts-node, say); the bootstrap handles sources
+      const worker = fromSources ? new Worker(BOOTSTRAP, { eval: true, workerData, execArgv: [] }) : new Worker(WORKER_FILE, { workerData, execArgv: [] });
       const thread: Thread = { worker, pending: null };
       worker.on('message', (msg: SliceResponse) => {
         const p = thread.pending;
