@@ -1,5 +1,5 @@
 /** Every how many rows of a list order a key is remembered. */
-export const ANCHOR_EVERY = 200;
+export const ANCHOR_EVERY = 50;
 /** Most lists (department × filter shape) remembered at once. */
 const MAX_LISTS = 1_000;
 

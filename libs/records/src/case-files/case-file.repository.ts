@@ -179,22 +179,27 @@ export class CaseFileRepository {
 
   private async readPage(list: ListQuery, limit: number, start: PageStart): Promise<{ items: CaseFileView[]; total: number; version: string | null }> {
     const values = [...list.values];
-    let from = '';
+    let page: string;
     if (start.key) {
-      values.push(start.key.openedAt, start.key.id);
-      const [at, id] = [`$${values.length - 1}::timestamptz`, `$${values.length}::uuid`];
-      from = `${list.condition ? 'AND' : 'WHERE'} opened_at <= ${at} AND (opened_at < ${at} OR id >= ${id})`;
+      // from a remembered key: fewer than ANCHOR_EVERY rows to skip, so the rows are read straight
+      // from the index scan
+      values.push(start.key.openedAt, start.key.id, limit, start.skip);
+      const [at, id] = [`$${values.length - 3}::timestamptz`, `$${values.length - 2}::uuid`];
+      page = `SELECT ${VIEW_COLUMNS}, c.opened_at FROM case_files c ${list.condition ? `${list.condition} AND` : 'WHERE'} opened_at <= ${at} AND (opened_at < ${at} OR id >= ${id})
+               ORDER BY c.opened_at DESC, c.id LIMIT $${values.length - 1} OFFSET $${values.length}`;
+    } else {
+      // deferred join: the skipped entries come from the index alone, only the page's rows are read
+      values.push(limit, start.skip);
+      page = `SELECT ${VIEW_COLUMNS}, c.opened_at FROM case_files c
+                JOIN (SELECT id FROM case_files ${list.condition} ORDER BY opened_at DESC, id LIMIT $${values.length - 1} OFFSET $${values.length}) k ON k.id = c.id`;
     }
-    values.push(limit, start.skip);
     const { rows } = await this.pool.query({
       name: `case_files.list.${list.shape}${start.key ? '.anchored' : ''}`,
       text: `WITH v AS (${this.totals(list)})
-             SELECT v.total, v.version, ${VIEW_COLUMNS}
-               FROM v
-               LEFT JOIN (SELECT id FROM case_files ${list.condition} ${from}
-                           ORDER BY opened_at DESC, id LIMIT $${values.length - 1} OFFSET $${values.length}) p ON true
-               LEFT JOIN case_files c ON c.id = p.id
-              ORDER BY c.opened_at DESC, c.id`,
+             SELECT v.total, v.version, p.id, p.reference, p.title, p."departmentCode", p."filePlanCode", p.confidentiality, p.status,
+                    p."openedAt", p."closedAt", p."retainUntil"
+               FROM v LEFT JOIN (${page}) p ON true
+              ORDER BY p.opened_at DESC, p.id`,
       values,
     });
     const { total, version } = rows[0];
