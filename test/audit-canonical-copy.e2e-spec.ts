@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
-import { AUDIT_COLUMNS, AuditRecord, BinaryCopyReader, CanonicalRenderer, GENESIS_HASH, canonicalEvent, formatMicros, hashEvent } from '@app/audit';
+import type { PoolClient } from 'pg';
+import { AUDIT_COLUMNS, AuditRecord, BinaryCopyReader, CanonicalRenderer, GENESIS_HASH, canonicalEvent, copyOut, formatMicros, hashEvent } from '@app/audit';
 
 /**
- * The verifier renders events straight from PostgreSQL's binary COPY format. Its bytes must be
+ * The verifier renders events straight from PostgreSQL's binary COPY format (read by copyOut). Its bytes must be
  * exactly those the application hashes (canonicalEvent) for every kind of value an event may hold,
  * and the tuple reader must not depend on where the stream is cut into chunks.
  */
@@ -81,7 +81,11 @@ describe('canonical rendering from binary COPY (real PostgreSQL)', () => {
   /** The whole COPY output of copy_events, in order. */
   async function copyBytes(): Promise<Buffer> {
     const chunks: Buffer[] = [];
-    for await (const chunk of db.query(copyTo(`COPY (SELECT ${AUDIT_COLUMNS.join(', ')} FROM copy_events ORDER BY seq) TO STDOUT (FORMAT binary)`))) chunks.push(chunk);
+    const finished = await copyOut(db as unknown as PoolClient, `COPY (SELECT ${AUDIT_COLUMNS.join(', ')} FROM copy_events ORDER BY seq) TO STDOUT (FORMAT binary)`, (chunk, from, to) => {
+      chunks.push(Buffer.from(chunk.subarray(from, to)));
+      return true;
+    });
+    expect(finished).toBe(true);
     return Buffer.concat(chunks);
   }
 

@@ -8,6 +8,7 @@ export * from './chain/chain-verifier';
 export * from './chain/audit-verify.service';
 export * from './chain/canonical-copy';
 export * from './chain/verify-slice';
+export * from './chain/copy-out';
 export * from './export/audit-export-format';
 export * from './query/audit-filter';
 export * from './query/audit-query.repository';

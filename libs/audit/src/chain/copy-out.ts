@@ -79,6 +79,21 @@ class CopyOutQuery {
     }
   };
 
+  /** Stops reading the socket (the COPY waits in the kernel's buffers) until `resume`. */
+  pause(): void {
+    (this.socket as NodeJS.ReadableStream | undefined)?.pause();
+  }
+
+  resume(): void {
+    (this.socket as NodeJS.ReadableStream | undefined)?.resume();
+  }
+
+  /** Ignores the rest of the COPY, reading it off the socket so the connection can be closed. */
+  abandon(): void {
+    this.stopped = true;
+    this.resume();
+  }
+
   private giveBack(): void {
     this.socket.removeListener('data', this.onSocket);
     this.socket.on('data', this.pgHandler);
@@ -109,4 +124,65 @@ export function copyOut(client: PoolClient, sql: string, onData: (chunk: Buffer,
   const query = new CopyOutQuery(sql, onData);
   void client.query(query as never);
   return query.done;
+}
+
+/**
+ * A COPY read at the consumer's pace: `onData` renders the bytes somewhere, and each step of the
+ * returned iterator comes when `ready()` says enough is rendered (or the COPY has ended), with the
+ * socket paused until the consumer asks for the next step. The iterator ends when the COPY has
+ * finished and throws its error. `close()` gives the client back: reused when the COPY finished,
+ * closed otherwise; safe to call more than once.
+ */
+export function copyOutPaced(
+  client: PoolClient,
+  sql: string,
+  onData: (chunk: Buffer, from: number, to: number) => void,
+  ready: () => boolean,
+): { steps: AsyncGenerator<void>; close(): void } {
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const query = new CopyOutQuery(sql, (chunk, from, to) => {
+    onData(chunk, from, to);
+    if (ready()) {
+      query.pause();
+      signal();
+    }
+    return true;
+  });
+  let finished = false;
+  let failure: unknown;
+  query.done.then(
+    () => {
+      finished = true;
+      signal();
+    },
+    (e) => {
+      failure = e;
+      finished = true;
+      signal();
+    },
+  );
+  void client.query(query as never);
+  let released = false;
+  const close = () => {
+    if (released) return;
+    released = true;
+    const reusable = finished && failure === undefined;
+    if (!reusable) query.abandon();
+    client.release(!reusable);
+  };
+  async function* steps(): AsyncGenerator<void> {
+    for (;;) {
+      if (!finished && !ready()) await new Promise<void>((resolve) => (wake = resolve));
+      if (finished && failure !== undefined) throw failure;
+      yield;
+      if (finished) return;
+      query.resume();
+    }
+  }
+  return { steps: steps(), close };
 }

@@ -1,5 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import type { Pool } from 'pg';
 import { AUDIT_COLUMNS, AUDIT_SELECT, AuditRecord, hashEvent } from '../audit-event';
 import { BinaryCopyReader, CanonicalRenderer, CopyTuple } from './canonical-copy';
 import { ChainVerifier } from './chain-verifier';
@@ -14,24 +13,6 @@ export interface SliceSource {
   copyRange(lo: number, hi: number, onData: (chunk: Buffer, from: number, to: number) => boolean): Promise<boolean>;
   /** One event as the application reads it (the slow, exact path). */
   record(seq: string): Promise<AuditRecord | null>;
-}
-
-/** A COPY … TO STDOUT (FORMAT binary) on a connection of its own (see SliceSource.copyRange; `done` may be called again). */
-export async function copyQuery(pool: Pool, sql: string): Promise<{ chunks: AsyncIterable<Buffer>; done(abandon?: boolean): void }> {
-  const client: PoolClient = await pool.connect();
-  try {
-    const chunks = client.query(copyTo(sql));
-    let released = false;
-    const done = (abandon = false) => {
-      if (released) return;
-      released = true;
-      client.release(abandon);
-    };
-    return { chunks, done };
-  } catch (e) {
-    client.release(true);
-    throw e;
-  }
 }
 
 /** A SliceSource over a pg pool. */

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { escapeLiteral, type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AUDIT_COLUMNS, AUDIT_SELECT, AuditRecord } from '../audit-event';
-import { SliceSource, copyQuery, poolSource } from '../chain/verify-slice';
+import { copyOutPaced } from '../chain/copy-out';
+import { SliceSource, poolSource } from '../chain/verify-slice';
 import { AuditFilter, SortOrder, filterSql } from './audit-filter';
 
 
@@ -61,17 +62,21 @@ export class AuditQueryRepository implements SliceSource {
     }
   }
 
-  /** The events a filter selects, in sequence order, as a binary COPY stream of AUDIT_COLUMNS. */
-  copyEvents(filter: AuditFilter): ReturnType<SliceSource['copyRange']> {
+  /**
+   * The events a filter selects, in sequence order, as a binary COPY of AUDIT_COLUMNS read at the
+   * consumer's pace (see copyOutPaced).
+   */
+  async copyEvents(filter: AuditFilter, onData: (chunk: Buffer, from: number, to: number) => void, ready: () => boolean): Promise<ReturnType<typeof copyOutPaced>> {
     const params: unknown[] = [];
     // COPY takes no parameters: the filter's values go in as escaped literals
     const where = filterSql(filter, params).replace(/\$(\d+)/g, (_, n: string) => escapeLiteral(String(params[Number(n) - 1])));
-    return copyQuery(this.pool, `COPY (SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT (FORMAT binary)`);
+    const client = await this.pool.connect();
+    return copyOutPaced(client, `COPY (SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_events WHERE ${where} ORDER BY seq) TO STDOUT (FORMAT binary)`, onData, ready);
   }
 
-  /** Events lo..hi as a binary COPY stream (see chain/verify-slice.ts). */
-  copyRange(lo: number, hi: number): ReturnType<SliceSource['copyRange']> {
-    return poolSource(this.pool).copyRange(lo, hi);
+  /** Streams events lo..hi (see SliceSource). */
+  copyRange(lo: number, hi: number, onData: (chunk: Buffer, from: number, to: number) => boolean): Promise<boolean> {
+    return poolSource(this.pool).copyRange(lo, hi, onData);
   }
 
   async record(seq: string): Promise<AuditRecord | null> {

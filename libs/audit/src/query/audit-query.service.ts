@@ -22,6 +22,9 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
+/** Bytes of event lines sent at a time. */
+const CHUNK = 256 * 1024;
+
 export interface AuditExport {
   format: ExportFormat;
   contentType: string;
@@ -83,38 +86,32 @@ export class AuditQueryService {
     const generatedAt = formatMicros(nowMicros());
     const writer = new ExportWriter(format, this.config.audit.anchorKey, describeFilter(filter));
     const repository = this.repository;
+    // rendered here from the binary COPY (PostgreSQL only reads), in chunks of about CHUNK bytes;
     // the query runs, and its first rows arrive, before the response starts: a database error is
     // an error answer, not a cut-off file
-    const copy = await repository.copyEvents(bounded);
-    const source = copy.chunks[Symbol.asyncIterator]();
-    let first: IteratorResult<Buffer>;
+    const reader = new BinaryCopyReader(AUDIT_COLUMNS.length);
+    const lines = new ExportLineRenderer(format);
+    const onTuple = (t: CopyTuple): boolean => {
+      if (!lines.line(t)) throw new Error(`audit export: event ${lines.seq(t)} is not a well-formed audit row`);
+      const { prevHash, hash } = lines.chain(t);
+      writer.track(String(lines.seq(t)), prevHash, hash);
+      return true;
+    };
+    const copy = await repository.copyEvents(bounded, (chunk, from, to) => reader.pushRange(chunk, from, to, onTuple), () => lines.size >= CHUNK);
     try {
-      first = await source.next();
+      await copy.steps.next();
     } catch (e) {
-      copy.done(true);
+      copy.close();
       throw e;
     }
     async function* chunks(): AsyncGenerator<string | Buffer> {
-      const reader = new BinaryCopyReader(AUDIT_COLUMNS.length);
-      const lines = new ExportLineRenderer(format);
-      const onTuple = (t: CopyTuple): boolean => {
-        if (!lines.line(t)) throw new Error(`audit export: event ${lines.seq(t)} is not a well-formed audit row`);
-        const { prevHash, hash } = lines.chain(t);
-        writer.track(String(lines.seq(t)), prevHash, hash);
-        return true;
-      };
-      let finished = false;
       try {
         const header = writer.header();
         if (header) yield header;
-        // rendered here from the binary COPY stream (PostgreSQL only reads), chunk by chunk
-        for (let next = first; !next.done; next = await source.next()) {
-          reader.push(next.value, onTuple);
-          if (lines.size) yield writer.lines(lines.take());
-        }
-        finished = true;
+        if (lines.size) yield writer.lines(lines.take());
+        for await (const _ of copy.steps) if (lines.size) yield writer.lines(lines.take());
       } finally {
-        copy.done(!finished);
+        copy.close();
       }
       yield writer.trailer(generatedAt).text;
     }
@@ -124,7 +121,7 @@ export class AuditQueryService {
       contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
       filename: `audit-${stamp}.${format}`,
       chunks: chunks(),
-      close: () => copy.done(true),
+      close: () => copy.close(),
     };
   }
 
