@@ -8,7 +8,7 @@
  * 2. appends N audit events (default 1,000,000) with correct chain hashes and an anchor every
  *    AUDIT_ANCHOR_EVERY events, then measures GET /api/v1/audit/export (JSONL and CSV; target
  *    >= 100,000 events/s, peak RSS of the process printed to show memory stays flat) and
- *    GET /api/v1/audit/verify (target >= 200,000 events/s).
+ *    GET /api/v1/audit/verify three times (target >= 200,000 events/s on the median).
  * The scratch database is dropped at the end unless --keep is given; `--database <url>` measures
  * export and verify again on a kept one.
  */
@@ -263,18 +263,26 @@ async function exportAndVerify(): Promise<void> {
         `RSS before ${mb(rssBefore)}, peak ${mb(r.peakRss)}; Node CPU ${((cpuUs.user + cpuUs.system) / events).toFixed(1)} µs/event (server and client); trailer count ${trailer.count}`,
     );
   }
-  const started = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  const v = await request(`${url}/api/v1/audit/verify`, token);
-  const cpuUs = process.cpuUsage(cpu);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const result = JSON.parse(v.body);
-  const rate = result.checked / seconds;
-  console.log(
-    `verify: ok=${result.ok} ${result.checked} events, ${result.anchorsChecked} anchors in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} events/s (target >= 200000) ${rate >= 200_000 ? 'OK' : 'BELOW TARGET'}; ` +
-      `Node CPU ${((cpuUs.user + cpuUs.system) / Math.max(1, result.checked)).toFixed(1)} µs/event; load average ${load()}` +
-      (result.ok ? '' : ` — ${result.reason}`),
-  );
+  // three runs (the machine is shared; the first one also starts the hashing threads' code): each
+  // figure is printed, the target is judged on the median
+  const rates: number[] = [];
+  for (let run = 1; run <= 3; run++) {
+    const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    const v = await request(`${url}/api/v1/audit/verify`, token);
+    const cpuUs = process.cpuUsage(cpu);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const result = JSON.parse(v.body);
+    const rate = result.checked / seconds;
+    rates.push(rate);
+    console.log(
+      `verify run ${run}: ok=${result.ok} ${result.checked} events, ${result.anchorsChecked} anchors in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} events/s; ` +
+        `Node CPU ${((cpuUs.user + cpuUs.system) / Math.max(1, result.checked)).toFixed(1)} µs/event (all threads); load average ${load()}` +
+        (result.ok ? '' : ` — ${result.reason}`),
+    );
+  }
+  const median = [...rates].sort((a, b) => a - b)[1];
+  console.log(`verify median: ${median.toFixed(0)} events/s (target >= 200000) ${median >= 200_000 ? 'OK' : 'BELOW TARGET'}`);
   await app.close();
 }
 
