@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { IngestAppModule } from '../apps/ingest/src/ingest.module';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
+import { freshDatabase } from './support/database';
 import { startApp, TestApp, users } from './support/app';
 import { germanLetter, renderLetter, toJpeg, toScannedPdf } from './support/scan-generator';
 
@@ -47,9 +48,13 @@ describe('scanned-mail ingest (e2e)', () => {
   let anna: string;
   let bernd: string;
   let otherOperator: string;
+  let isolated: { url: string; drop: () => Promise<void> };
 
   beforeAll(async () => {
-    const env = { OCR_WORKERS: '2', CLASSIFIER_RETRAIN_EVERY: '1', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-ingest` };
+    // a database of its own: the classifier retrains on every filed document in the database, so
+    // other suites' letters (running at the same time) must not shift its predictions
+    isolated = await freshDatabase('ingest');
+    const env = { DATABASE_URL: isolated.url, OCR_WORKERS: '2', CLASSIFIER_RETRAIN_EVERY: '1', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-ingest` };
     records = await startApp(RecordsApiModule, { env });
     ingest = await startApp(IngestAppModule, { env });
     worker = await startApp(WorkerModule, { env });
@@ -63,6 +68,7 @@ describe('scanned-mail ingest (e2e)', () => {
     await worker?.close();
     await ingest?.close();
     await records?.close();
+    await isolated?.drop();
   });
 
   const createCaseFile = async (token: string, filePlanCode: string, title: string) =>
