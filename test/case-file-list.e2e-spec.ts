@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { CaseFile, toCaseFileResponse } from '@app/records';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { startApp, TestApp, users } from './support/app';
 import { freshDatabase } from './support/database';
@@ -6,7 +7,7 @@ import { freshDatabase } from './support/database';
 /**
  * The case-file list against a plain OFFSET query over the same rows: every page and the total,
  * deep pages (beyond the remembered keys of the page cache), ties in opened_at, and again after
- * changes that add, move, re-date and remove rows. A database of its own: the pages must be exact.
+ * changes that add, move, re-date, re-title and remove rows (pages are remembered between reads). A database of its own: the pages must be exact.
  */
 describe('case-file list pages (e2e)', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -35,10 +36,19 @@ describe('case-file list pages (e2e)', () => {
     await db?.drop();
   });
 
+  /** The page as the entities map it (toCaseFileResponse), by plain OFFSET. */
   async function expected(where: string, params: unknown[], pageSize: number, page: number) {
-    const rows = await ds.query(`SELECT id FROM case_files ${where} ORDER BY opened_at DESC, id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
+    const rows = await ds
+      .getRepository(CaseFile)
+      .createQueryBuilder('c')
+      .where(where.replace(/^WHERE /, '').replace(/\$(\d)/g, ':p$1') || 'true', Object.fromEntries(params.map((p, i) => [`p${i + 1}`, p])))
+      .orderBy('c.opened_at', 'DESC')
+      .addOrderBy('c.id', 'ASC')
+      .offset((page - 1) * pageSize)
+      .limit(pageSize)
+      .getMany();
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM case_files ${where}`, params);
-    return { ids: rows.map((r: { id: string }) => r.id), total: n };
+    return { items: rows.map(toCaseFileResponse), total: n };
   }
 
   async function comparePages(token: string, query: string, where: string, params: unknown[], pageSize: number) {
@@ -47,7 +57,7 @@ describe('case-file list pages (e2e)', () => {
     for (let page = 1; page <= pages; page++) {
       const res = await t.http().get(`/api/v1/case-files?${query}${query ? '&' : ''}page=${page}&pageSize=${pageSize}`).set('Authorization', `Bearer ${token}`).expect(200);
       const want = await expected(where, params, pageSize, page);
-      expect({ page, total: res.body.total, ids: res.body.items.map((i: { id: string }) => i.id) }).toEqual({ page, total: want.total, ids: want.ids });
+      expect({ page, total: res.body.total, items: res.body.items }).toEqual({ page, total: want.total, items: want.items });
     }
   }
 
@@ -77,6 +87,11 @@ describe('case-file list pages (e2e)', () => {
     await ds.query(`UPDATE case_files SET department_code = '50', file_plan_code = '50.1' WHERE reference IN ('L-400', 'L-401')`);
     await comparePages(anna, '', `WHERE department_code = $1`, ['32'], 50);
     await comparePages(rita, 'departmentCode=50', `WHERE department_code = $1`, ['50'], 25);
+    // shown metadata of a remembered page changes: the page is read again
+    await ds.query(`UPDATE case_files SET title = 'Neuer Titel', confidentiality = 'confidential' WHERE reference = 'L-300'`);
+    await ds.query(`UPDATE case_files SET retain_until = now() + interval '10 years', closed_at = now() WHERE reference = 'L-303'`);
+    await ds.query(`UPDATE case_files SET reference = 'L-306-neu' WHERE reference = 'L-306'`);
+    await comparePages(anna, '', `WHERE department_code = $1`, ['32'], 50);
     await ds.query(`DELETE FROM case_files WHERE reference IN ('L-5', 'L-500', 'L-640')`);
     await comparePages(anna, '', `WHERE department_code = $1`, ['32'], 50);
     await comparePages(rita, '', '', [], 100);

@@ -60,3 +60,42 @@ export class PageAnchorCache {
     return pending;
   }
 }
+
+/** Most case files held by one process's {@link PageCache} (about 0.5 KB each). */
+const MAX_CACHED_ROWS = 50_000;
+
+/**
+ * Pages of a department's list (or of all departments) as read at one `version` of that list.
+ * The version moves with every change of a row's place or shown metadata (see the
+ * CaseFileListVersion migration), so a page whose version equals the list's current version
+ * (read from PostgreSQL for every request) is exactly what reading it again would return.
+ * Least recently used pages go first.
+ */
+export class PageCache<T> {
+  private readonly pages = new Map<string, { version: string; items: readonly T[] }>();
+  private rows = 0;
+
+  get(page: string): { version: string; items: readonly T[] } | undefined {
+    const hit = this.pages.get(page);
+    if (hit) {
+      this.pages.delete(page);
+      this.pages.set(page, hit);
+    }
+    return hit;
+  }
+
+  set(page: string, version: string, items: readonly T[]): void {
+    this.delete(page);
+    if (items.length > MAX_CACHED_ROWS) return;
+    while (this.rows + items.length > MAX_CACHED_ROWS) this.delete(this.pages.keys().next().value!);
+    this.pages.set(page, { version, items });
+    this.rows += items.length;
+  }
+
+  private delete(page: string): void {
+    const old = this.pages.get(page);
+    if (!old) return;
+    this.pages.delete(page);
+    this.rows -= old.items.length;
+  }
+}

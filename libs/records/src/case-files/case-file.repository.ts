@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseFile } from './case-file.entity';
-import { ANCHOR_EVERY, PageAnchorCache, PageAnchors, PageStart, pageStart } from './case-file-page-anchors';
+import { ANCHOR_EVERY, PageAnchorCache, PageAnchors, PageCache, PageStart, pageStart } from './case-file-page-anchors';
 
 interface ListQuery {
   /** Which filters are set (d, D, r, s): names the prepared statements. */
@@ -65,6 +65,7 @@ const VIEW_WITH_DOCUMENTS = `SELECT ${VIEW_COLUMNS},
 @Injectable()
 export class CaseFileRepository {
   private readonly anchors = new PageAnchorCache();
+  private readonly pages = new PageCache<CaseFileView>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -131,7 +132,9 @@ export class CaseFileRepository {
    * - a department's list (or the list of all departments) starts its index scan at the nearest
    *   remembered key before the page ({@link PageAnchorCache}) instead of skipping every row before
    *   it; the list's version read with the page proves the keys still hold, otherwise the page is
-   *   read again with fresh keys, and failing that with a plain OFFSET.
+   *   read again with fresh keys, and failing that with a plain OFFSET;
+   * - such a page, once read, is kept ({@link PageCache}) and served again while the list's
+   *   version (read for every request, with the total) is unchanged.
    */
   async listViews(f: CaseFileFilter): Promise<{ items: CaseFileView[]; total: number }> {
     const where: string[] = [];
@@ -161,10 +164,19 @@ export class CaseFileRepository {
     const list: ListQuery = { shape, condition: where.length ? `WHERE ${where.join(' AND ')}` : '', values };
     if (shape === '' || shape === 'd') {
       const key = `${shape}:${shape ? f.departments![0] : ''}`;
+      const pageKey = `${key}:${f.offset}:${f.limit}`;
+      const cached = this.pages.get(pageKey);
+      if (cached) {
+        const { rows } = await this.pool.query({ name: `case_files.list_version.${shape}`, text: this.totals(list), values });
+        if (rows[0].version === cached.version) return { items: [...cached.items], total: rows[0].total };
+      }
       for (let attempt = 0; attempt < 2; attempt++) {
         const anchors = this.anchors.get(key) ?? (await this.anchors.load(key, () => this.readAnchors(list)));
         const page = await this.readPage(list, f.limit, pageStart(anchors, f.offset));
-        if (page.version === anchors.version) return page;
+        if (page.version === anchors.version) {
+          this.pages.set(pageKey, page.version, page.items);
+          return { items: [...page.items], total: page.total };
+        }
         this.anchors.invalidate(key, anchors.version);
       }
     }
