@@ -13,7 +13,7 @@
  * `--db NAME --keep` reuses (and keeps) an already seeded database for repeated runs.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -159,8 +159,21 @@ async function startApi(env: Record<string, string>, port: number): Promise<Chil
   throw new Error('records API did not become ready within 120 s');
 }
 
+/** Jiffies of the whole machine from /proc/stat (Linux; zeros elsewhere): steal = taken by the hypervisor. */
+function cpuTimes(): { total: number; steal: number; idle: number } {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { total: f.reduce((a, b) => a + b, 0), steal: f[7] ?? 0, idle: (f[3] ?? 0) + (f[4] ?? 0) };
+  } catch {
+    return { total: 0, steal: 0, idle: 0 };
+  }
+}
+
 interface Measured {
   label: string;
+  /** Share of the machine's CPU time the hypervisor took (steal) and left idle during the run, %. */
+  steal: number;
+  idle: number;
   connections: number;
   requests: number;
   rps: number;
@@ -179,6 +192,7 @@ function measure(label: string, port: number, token: string, nextPath: () => str
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     let errors = 0;
+    const cpu0 = cpuTimes();
     const instance = autocannon(
       {
         url: `http://127.0.0.1:${port}`,
@@ -190,8 +204,12 @@ function measure(label: string, port: number, token: string, nextPath: () => str
       (err: Error | null, result: { requests: { average: number }; duration: number }) => {
         if (err) return reject(err);
         latencies.sort((a, b) => a - b);
+        const cpu1 = cpuTimes();
+        const share = (d: number) => (cpu1.total > cpu0.total ? (100 * d) / (cpu1.total - cpu0.total) : NaN);
         resolve({
           label,
+          steal: share(cpu1.steal - cpu0.steal),
+          idle: share(cpu1.idle - cpu0.idle),
           connections,
           requests: latencies.length,
           rps: latencies.length / (result.duration || duration),
@@ -266,10 +284,15 @@ async function main(): Promise<void> {
       results.push(await measure('GET /case-files?page=N (50 per page)', port, token, list, connections, DURATION));
     }
     const pad = (s: string | number, n: number) => String(s).padStart(n);
-    process.stdout.write(`\n${'route'.padEnd(40)}${pad('conc', 6)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('non-200', 9)}\n`);
+    process.stdout.write(
+      `\n${'route'.padEnd(40)}${pad('conc', 6)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('non-200', 9)}${pad('idle %', 8)}${pad('steal %', 9)}\n`,
+    );
     for (const r of results) {
-      process.stdout.write(`${r.label.padEnd(40)}${pad(r.connections, 6)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50.toFixed(1), 9)}${pad(r.p95.toFixed(1), 9)}${pad(r.p99.toFixed(1), 9)}${pad(r.errors, 9)}\n`);
+      process.stdout.write(
+        `${r.label.padEnd(40)}${pad(r.connections, 6)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50.toFixed(1), 9)}${pad(r.p95.toFixed(1), 9)}${pad(r.p99.toFixed(1), 9)}${pad(r.errors, 9)}${pad(r.idle.toFixed(0), 8)}${pad(r.steal.toFixed(0), 9)}\n`,
+      );
     }
+    process.stdout.write(`(idle/steal: the whole machine's CPU time left idle / taken by the hypervisor during each run)\n`);
     const worst = Math.max(...results.filter((r) => r.connections === 16).map((r) => r.p95));
     process.stdout.write(`\ntarget p95 < 25 ms at concurrency 16: ${worst < 25 ? 'met' : 'NOT met'} (worst p95 ${worst.toFixed(1)} ms; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)})\n`);
     if (results.some((r) => r.errors > 0)) throw new Error('some requests were not answered with 200');
