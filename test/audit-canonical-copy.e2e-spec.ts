@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { PoolClient } from 'pg';
-import { AUDIT_COLUMNS, AuditRecord, BinaryCopyReader, CanonicalRenderer, GENESIS_HASH, canonicalEvent, copyOut, formatMicros, hashEvent } from '@app/audit';
+import { Pool, type PoolClient } from 'pg';
+import { AUDIT_COLUMNS, AuditRecord, BinaryCopyReader, CanonicalRenderer, GENESIS_HASH, canonicalEvent, copyOut, copyOutPaced, formatMicros, hashEvent } from '@app/audit';
 
 /**
  * The verifier renders events straight from PostgreSQL's binary COPY format (read by copyOut). Its bytes must be
@@ -145,5 +145,34 @@ describe('canonical rendering from binary COPY (real PostgreSQL)', () => {
     const rendered = renderAll(await copyBytes(), 4096);
     const changed = rendered.filter((r) => r.hash !== r.stored).map((r) => r.seq);
     expect(changed).toEqual([4, 6, 7]);
+  });
+
+  it('hands a connection back in working order after a paced COPY, even one paused at its last row', async () => {
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    try {
+      for (const rows of [1, 3, 2000]) {
+        const client = await pool.connect();
+        let bytes = 0;
+        let waiting = 0;
+        // ready as soon as anything waits: the socket is paused after every row, the last one included
+        const copy = copyOutPaced(client, `COPY (SELECT g, repeat('x', 100) FROM generate_series(1, ${rows}) g) TO STDOUT`, (_, from, to) => {
+          bytes += to - from;
+          waiting += to - from;
+        }, () => waiting > 0);
+        let steps = 0;
+        for await (const _ of copy.steps) {
+          steps++;
+          waiting = 0;
+        }
+        copy.close();
+        expect(bytes).toBeGreaterThan(rows * 100);
+        expect(steps).toBeGreaterThan(0);
+        // the same (only) connection answers the next query
+        const answer = await Promise.race([pool.query('SELECT 42 AS x'), new Promise((_, reject) => setTimeout(() => reject(new Error('the connection hangs after the COPY')), 5000))]);
+        expect((answer as { rows: { x: number }[] }).rows[0].x).toBe(42);
+      }
+    } finally {
+      await pool.end();
+    }
   });
 });

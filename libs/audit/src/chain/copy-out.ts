@@ -97,6 +97,9 @@ class CopyOutQuery {
   private giveBack(): void {
     this.socket.removeListener('data', this.onSocket);
     this.socket.on('data', this.pgHandler);
+    // never hand back a paused socket: the connection goes back to the pool after this COPY, and
+    // the next query on it would wait forever for its answer
+    this.resume();
   }
 
   handleError(e: Error): void {
