@@ -80,32 +80,29 @@ export class CaseFilePageResponse {
   @ApiProperty() total: number;
 }
 
-export const toCaseFileResponse = (c: CaseFile): CaseFileResponse => ({
-  id: c.id,
-  reference: c.reference,
-  title: c.title,
-  departmentCode: c.departmentCode,
-  filePlanCode: c.filePlanCode,
-  confidentiality: c.confidentiality,
-  status: c.status,
-  openedAt: c.openedAt.toISOString(),
-  closedAt: c.closedAt ? c.closedAt.toISOString() : null,
-  retainUntil: c.retainUntil ? c.retainUntil.toISOString() : null,
-});
+export const toCaseFileResponse = (c: CaseFile): CaseFileResponse =>
+  caseFileViewResponse({
+    ...c,
+    openedAt: c.openedAt.toISOString(),
+    closedAt: c.closedAt ? c.closedAt.toISOString() : null,
+    retainUntil: c.retainUntil ? c.retainUntil.toISOString() : null,
+  });
 
-/** The same response from the read model (timestamps already ISO text). */
-export const caseFileViewResponse = (c: CaseFileView): CaseFileResponse => ({
-  id: c.id,
-  reference: c.reference,
-  title: c.title,
-  departmentCode: c.departmentCode,
-  filePlanCode: c.filePlanCode,
-  confidentiality: c.confidentiality,
-  status: c.status,
-  openedAt: c.openedAt,
-  closedAt: c.closedAt,
-  retainUntil: c.retainUntil,
-});
+/** A case file as the API answers it, from the read model (timestamps as ISO text); entities go through toCaseFileResponse. */
+export function caseFileViewResponse(c: CaseFileView): CaseFileResponse {
+  return {
+    id: c.id,
+    reference: c.reference,
+    title: c.title,
+    departmentCode: c.departmentCode,
+    filePlanCode: c.filePlanCode,
+    confidentiality: c.confidentiality,
+    status: c.status,
+    openedAt: c.openedAt,
+    closedAt: c.closedAt,
+    retainUntil: c.retainUntil,
+  };
+}
 
 export const documentSummaryViewResponse = (d: DocumentSummaryView): DocumentSummaryResponse => ({
   id: d.id,
