@@ -47,22 +47,6 @@ export class AuditQueryRepository implements SliceSource {
   }
 
   /**
-   * All matching events in sequence order, in keyset batches (constant memory); the next batch
-   * is fetched while the caller works on the current one.
-   */
-  async *batches(filter: AuditFilter, batchSize = 5000): AsyncGenerator<AuditRecord[]> {
-    let after: string | undefined;
-    let next: Promise<AuditRecord[]> | null = this.page(filter, { order: 'asc', limit: batchSize });
-    while (next) {
-      const batch: AuditRecord[] = await next;
-      if (!batch.length) return;
-      after = batch[batch.length - 1].seq;
-      next = batch.length === batchSize ? this.page(filter, { order: 'asc', afterSeq: after, limit: batchSize }) : null;
-      yield batch;
-    }
-  }
-
-  /**
    * The events a filter selects, in sequence order, as a binary COPY of AUDIT_COLUMNS read at the
    * consumer's pace (see copyOutPaced).
    */
