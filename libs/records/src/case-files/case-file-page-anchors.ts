@@ -67,7 +67,7 @@ const MAX_CACHED_ROWS = 50_000;
 /**
  * Pages of a department's list (or of all departments) as read at one `version` of that list.
  * The version moves with every change of a row's place or shown metadata (see the
- * CaseFileListVersion migration), so a page whose version equals the list's current version
+ * CaseFileCounts migration), so a page whose version equals the list's current version
  * (read from PostgreSQL for every request) is exactly what reading it again would return.
  * Least recently used pages go first.
  */
