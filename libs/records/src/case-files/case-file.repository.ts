@@ -99,33 +99,9 @@ export class CaseFileRepository {
     return this.manager(m).getRepository(CaseFile).findOne({ where: { reference } });
   }
 
-  async list(f: CaseFileFilter): Promise<{ items: CaseFile[]; total: number }> {
-    const repo = this.dataSource.getRepository(CaseFile);
-    const qb = repo.createQueryBuilder('c');
-    // one department (the usual caseworker) as `=`, so that the (department_code, opened_at DESC, id)
-    // index yields the page in order and the count as an index-only scan; `= ANY(...)` cannot
-    if (f.departments?.length === 1) qb.andWhere('c.department_code = :department', { department: f.departments[0] });
-    else if (f.departments) qb.andWhere('c.department_code = ANY(:departments)', { departments: f.departments });
-    if (f.reference) qb.andWhere('c.reference = :reference', { reference: f.reference });
-    if (f.status) qb.andWhere('c.status = :status', { status: f.status });
-    // Deferred join, one statement: the page's ids come from the index alone (skipping `offset`
-    // entries without touching the table), then only those rows are read. Same order as the indexes
-    // (opened_at DESC, id ASC), so there is no sort step.
-    const page = qb.clone().select('c.id', 'id').orderBy('c.opened_at', 'DESC').addOrderBy('c.id', 'ASC').offset(f.offset).limit(f.limit);
-    const items = repo
-      .createQueryBuilder('c')
-      .innerJoin(`(${page.getQuery()})`, 'p', 'p.id = c.id')
-      .setParameters(page.getParameters())
-      .orderBy('c.opened_at', 'DESC')
-      .addOrderBy('c.id', 'ASC')
-      .getMany();
-    const [rows, total] = await Promise.all([items, qb.getCount()]);
-    return { items: rows, total };
-  }
-
   /**
-   * The API's page of case files (as {@link list}: same filters, same order) and the total, in
-   * plain SQL, one round trip in the usual case:
+   * A page of case files (filters combined with AND; newest opened first, then by id) and the
+   * total, in plain SQL, one round trip in the usual case:
    * - the total comes from case_file_counts (kept by triggers in the same transaction as every
    *   change), read in the same statement as the page, so it is exact; only a `reference` filter
    *   counts rows (at most one: references are unique);

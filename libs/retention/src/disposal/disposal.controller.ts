@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
 import { PageQueryDto, RequestContext, Role, validateFields } from '@app/common';
-import { CaseFilePageResponse, UuidParam, toCaseFileResponse } from '@app/records';
+import { CaseFilePageResponse, UuidParam, caseFileViewResponse } from '@app/records';
 import { certificatePdf, DestructionCertificate } from './destruction-certificate';
 import { CertificateQuery, CreateOfferDto, ManualConfirmationDto, OfferCreatedResponse, OfferResponse, SweepResponse, toOfferCreated, toOfferResponse } from './disposal.dto';
 import { DisposalService } from './disposal.service';
@@ -31,7 +31,7 @@ export class DisposalController {
   @Get('due')
   async due(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto): Promise<CaseFilePageResponse> {
     const page = await this.disposal.due(ctx, q);
-    return { ...page, items: page.items.map(toCaseFileResponse) };
+    return { ...page, items: page.items.map(caseFileViewResponse) };
   }
 
   @Post('offers')

@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '@app/audit';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Clock, DomainError, ErrorCode, Page, PageQueryDto, RequestContext, pageParams } from '@app/common';
-import { CaseFile, CaseFileRepository } from '@app/records';
+import { CaseFileRepository, CaseFileView } from '@app/records';
 import { ObjectStorage } from '@app/storage';
 import { legalHoldError } from '../holds/legal-hold.errors';
 import { LegalHoldRepository } from '../holds/legal-hold.repository';
@@ -49,9 +49,9 @@ export class DisposalService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async due(ctx: RequestContext, q: PageQueryDto): Promise<Page<CaseFile>> {
+  async due(ctx: RequestContext, q: PageQueryDto): Promise<Page<CaseFileView>> {
     const { page, pageSize, offset } = pageParams(q);
-    const { items, total } = await this.caseFiles.list({ departments: null, status: 'due', offset, limit: pageSize });
+    const { items, total } = await this.caseFiles.listViews({ departments: null, status: 'due', offset, limit: pageSize });
     await this.audit.recordAccess(ctx, { action: 'disposal.due.list', objectType: 'disposal', details: { page, pageSize, returned: items.length, total } });
     return { items, page, pageSize, total };
   }
