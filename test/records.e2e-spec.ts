@@ -106,6 +106,35 @@ describe('records API (e2e)', () => {
     await t.http().post('/api/v1/case-files').set('Authorization', `Bearer ${bernd}`).send({ filePlanCode: '32.1.2', title: 'fremd' }).expect(403);
   });
 
+  it('answers a burst of concurrent reads (read together in one statement) each with its own case file and access decision', async () => {
+    const own = await Promise.all(
+      [1, 2, 3].map(async (i) => {
+        const cf = await t.http().post('/api/v1/case-files').set('Authorization', `Bearer ${anna}`).send({ filePlanCode: '32.1.2', title: `Burst ${i}` }).expect(201);
+        await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', `Bearer ${anna}`).field('title', `Anlage ${i}`).attach('file', pdfBytes(`burst ${i}`), 'a.pdf').expect(201);
+        return cf.body as { id: string; reference: string };
+      }),
+    );
+    const theirs = (await t.http().post('/api/v1/case-files').set('Authorization', `Bearer ${bernd}`).send({ filePlanCode: '50.1.1', title: 'Burst 50' }).expect(201)).body;
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const asks = [
+      ...own.map((cf) => ({ token: anna, id: cf.id.toUpperCase(), status: 200, reference: cf.reference })),
+      { token: anna, id: theirs.id, status: 404 },
+      { token: bernd, id: theirs.id, status: 200, reference: theirs.reference },
+      { token: bernd, id: own[0].id, status: 404 },
+      { token: anna, id: missing, status: 404 },
+      ...own.map((cf) => ({ token: rita, id: cf.id, status: 200, reference: cf.reference })),
+    ];
+    const burst = [...asks, ...asks, ...asks];
+    const results = await Promise.all(burst.map((a) => t.http().get(`/api/v1/case-files/${a.id}`).set('Authorization', `Bearer ${a.token}`)));
+    results.forEach((res, i) => {
+      expect(res.status).toBe(burst[i].status);
+      if (res.status === 200) {
+        expect(res.body).toMatchObject({ id: burst[i].id.toLowerCase(), reference: burst[i].reference });
+        expect(res.body.documents).toHaveLength(burst[i].id.toLowerCase() === theirs.id ? 0 : 1);
+      }
+    });
+  });
+
   it('answers bad input with 4xx and a reason, and leaves nothing behind', async () => {
     const auth = `Bearer ${anna}`;
     const malformed = await t.http().post('/api/v1/case-files').set('Authorization', auth).set('Content-Type', 'application/json').send('{"title": ').expect(400);

@@ -6,3 +6,4 @@ export * from './pagination';
 export * from './validation';
 export * from './http-app';
 export * from './logging';
+export * from './tick-batcher';
