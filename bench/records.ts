@@ -13,6 +13,7 @@
  * `--db NAME --keep` reuses (and keeps) an already seeded database for repeated runs.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
@@ -169,8 +170,22 @@ function cpuTimes(): { total: number; steal: number; idle: number } {
   }
 }
 
+/**
+ * How fast this machine's CPU is right now: ms for a fixed amount of SHA-256 work on one core
+ * (230–420 ms on the 2-core development VM: on a shared host it varies by tens of percent from minute to minute,
+ * without showing up as steal).
+ */
+function cpuProbe(): number {
+  const t = process.hrtime.bigint();
+  let h = Buffer.alloc(32);
+  for (let i = 0; i < 150_000; i++) h = createHash('sha256').update(h).digest();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
 interface Measured {
   label: string;
+  /** {@link cpuProbe} right before the run, ms. */
+  probe: number;
   /** Share of the machine's CPU time the hypervisor took (steal) and left idle during the run, %. */
   steal: number;
   idle: number;
@@ -192,6 +207,7 @@ function measure(label: string, port: number, token: string, nextPath: () => str
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     let errors = 0;
+    const probe = cpuProbe();
     const cpu0 = cpuTimes();
     const instance = autocannon(
       {
@@ -208,6 +224,7 @@ function measure(label: string, port: number, token: string, nextPath: () => str
         const share = (d: number) => (cpu1.total > cpu0.total ? (100 * d) / (cpu1.total - cpu0.total) : NaN);
         resolve({
           label,
+          probe,
           steal: share(cpu1.steal - cpu0.steal),
           idle: share(cpu1.idle - cpu0.idle),
           connections,
@@ -285,14 +302,16 @@ async function main(): Promise<void> {
     }
     const pad = (s: string | number, n: number) => String(s).padStart(n);
     process.stdout.write(
-      `\n${'route'.padEnd(40)}${pad('conc', 6)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('non-200', 9)}${pad('idle %', 8)}${pad('steal %', 9)}\n`,
+      `\n${'route'.padEnd(40)}${pad('conc', 6)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('non-200', 9)}${pad('idle %', 8)}${pad('steal %', 9)}${pad('probe ms', 10)}\n`,
     );
     for (const r of results) {
       process.stdout.write(
-        `${r.label.padEnd(40)}${pad(r.connections, 6)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50.toFixed(1), 9)}${pad(r.p95.toFixed(1), 9)}${pad(r.p99.toFixed(1), 9)}${pad(r.errors, 9)}${pad(r.idle.toFixed(0), 8)}${pad(r.steal.toFixed(0), 9)}\n`,
+        `${r.label.padEnd(40)}${pad(r.connections, 6)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50.toFixed(1), 9)}${pad(r.p95.toFixed(1), 9)}${pad(r.p99.toFixed(1), 9)}${pad(r.errors, 9)}${pad(r.idle.toFixed(0), 8)}${pad(r.steal.toFixed(0), 9)}${pad(r.probe.toFixed(0), 10)}\n`,
       );
     }
-    process.stdout.write(`(idle/steal: the whole machine's CPU time left idle / taken by the hypervisor during each run)\n`);
+    process.stdout.write(
+      `(idle/steal: the whole machine's CPU time left idle / taken by the hypervisor during each run; probe: ms for a fixed SHA-256 loop on one core right before it, higher = slower CPU at the time)\n`,
+    );
     const worst = Math.max(...results.filter((r) => r.connections === 16).map((r) => r.p95));
     process.stdout.write(`\ntarget p95 < 25 ms at concurrency 16: ${worst < 25 ? 'met' : 'NOT met'} (worst p95 ${worst.toFixed(1)} ms; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)})\n`);
     if (results.some((r) => r.errors > 0)) throw new Error('some requests were not answered with 200');
