@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryResult } from 'pg';
+import { pgPool } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { AUDIT_COLUMNS, AuditRecord, UnchainedAuditRecord, hashEvent } from './audit-event';
 
@@ -101,9 +102,8 @@ export class AuditRepository {
     return chained;
   }
 
-  /** The pg pool behind TypeORM (the one-statement append is a named, i.e. prepared, statement). */
   private get pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+    return pgPool(this.dataSource);
   }
 
   private async appendLocked(events: UnchainedAuditRecord[]): Promise<AuditRecord[]> {

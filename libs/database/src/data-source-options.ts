@@ -1,4 +1,5 @@
-import type { DataSourceOptions } from 'typeorm';
+import type { Pool } from 'pg';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import { MIGRATIONS } from '../../../migrations';
 
@@ -14,4 +15,12 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
     extra: { max: config.database.poolSize, connectionTimeoutMillis: 5000 },
     logging: false,
   };
+}
+
+/**
+ * The pg pool behind a TypeORM data source: hot paths and large reads query it directly (named,
+ * i.e. prepared, statements; COPY) without the ORM layer.
+ */
+export function pgPool(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { escapeLiteral, type Pool } from 'pg';
+import { pgPool } from '@app/database';
 import { DataSource } from 'typeorm';
 import { AUDIT_COLUMNS, AUDIT_SELECT, AuditRecord } from '../audit-event';
 import { copyOutPaced } from '../chain/copy-out';
@@ -22,9 +23,8 @@ export interface StoredAnchor {
 export class AuditQueryRepository implements SliceSource {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The driver's pg pool: large reads skip the ORM layer. */
   private get pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+    return pgPool(this.dataSource);
   }
 
   private async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {

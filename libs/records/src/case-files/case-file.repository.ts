@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
+import { pgPool } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { TickBatcher } from '@app/common';
 import { CaseFile } from './case-file.entity';
@@ -95,9 +96,8 @@ export class CaseFileRepository {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The pg pool behind TypeORM: the hot read paths query it directly (named, i.e. prepared, statements). */
   private get pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+    return pgPool(this.dataSource);
   }
 
   /** The case file with its document summaries, or null. */
