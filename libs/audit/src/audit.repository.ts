@@ -5,33 +5,7 @@ import { pgPool } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { AUDIT_COLUMNS, AuditRecord, UnchainedAuditRecord, hashEvent } from './audit-event';
 
-/** Appends events to the hash chain. Callers hold the transaction; the chain head row is the lock. */
-/** A stored event's column values, in {@link AUDIT_COLUMNS} order. */
-function rowValues(r: AuditRecord): unknown[] {
-  return [
-    r.seq,
-    r.id,
-    r.occurredAt,
-    r.actorSub,
-    r.actorName,
-    r.actorRoles,
-    r.actorDepartments,
-    r.action,
-    r.objectType,
-    r.objectId,
-    r.caseFileId,
-    r.outcome,
-    r.requestId,
-    r.clientIp,
-    r.reason,
-    r.details === null ? null : JSON.stringify(r.details),
-    r.prevHash,
-    r.hash,
-  ];
-}
-
-const ROLES = AUDIT_COLUMNS.indexOf('actor_roles');
-const DEPARTMENTS = AUDIT_COLUMNS.indexOf('actor_departments');
+type Head = { seq: string; hash: string };
 
 /**
  * Moves the chain head from ($19, $20) to ($21, $22) and inserts the events ($1..$18: one array per
@@ -49,18 +23,23 @@ const APPEND_IF_HEAD = `WITH moved AS (
                 $10::text[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::jsonb[], $17::text[], $18::text[])
       AS e(${AUDIT_COLUMNS.join(',')})
    WHERE EXISTS (SELECT 1 FROM moved)`;
+const APPEND_NAME = 'audit_events.append_if_head';
 
+/**
+ * Appends events to the hash chain, always through {@link APPEND_IF_HEAD}: inside the caller's
+ * transaction, in a transaction of its own under the head's lock, or as one statement on a guess
+ * of the head. The chain head row is the lock.
+ */
 @Injectable()
 export class AuditRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Appends inside the caller's transaction (two round trips: lock the head, insert + move the head). */
+  /** Appends inside the caller's transaction (two round trips: lock the head, move it + insert). */
   async append(manager: EntityManager, events: UnchainedAuditRecord[]): Promise<AuditRecord[]> {
     if (!events.length) return [];
     const [head] = await manager.query('SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
-    const { sql, params, chained } = this.chain(head, events);
-    await manager.query(sql, params);
-    return chained;
+    const chained = await this.appendIfHead(async (values) => (await manager.queryRunner!.query(APPEND_IF_HEAD, values, true)).affected ?? 0, head, events);
+    return lockedAppend(chained);
   }
 
   /**
@@ -68,7 +47,7 @@ export class AuditRepository {
    * Only a guess: another instance, or a state change inside a caller's transaction, may have
    * moved the head since. The one-statement append below checks it under the head's row lock.
    */
-  private lastHead: { seq: string; hash: string } | null = null;
+  private lastHead: Head | null = null;
 
   /** How the standalone appends went (for tests and diagnostics). */
   readonly standaloneStats = { oneStatement: 0, locked: 0 };
@@ -78,25 +57,22 @@ export class AuditRepository {
    * count: when this instance still holds the head it wrote last, it is one statement (moving the
    * head under its row lock, on condition that it still is that head, and inserting the events
    * only if it moved). Otherwise, and when the guess was wrong, three round trips: BEGIN with the
-   * head lock, insert + head update, COMMIT.
+   * head lock, move + insert, COMMIT.
    */
   async appendStandalone(events: UnchainedAuditRecord[]): Promise<AuditRecord[]> {
     if (!events.length) return [];
+    let chained: AuditRecord[] | null = null;
     if (this.lastHead) {
       const guess = this.lastHead;
       this.lastHead = null;
-      const { params, chained } = this.chainColumns(guess, events);
-      const last = chained[chained.length - 1];
-      const result = await this.pool.query({ name: 'audit_events.append_if_head', text: APPEND_IF_HEAD, values: [...params, guess.seq, guess.hash, last.seq, last.hash] });
-      if (result.rowCount === events.length) {
-        this.lastHead = { seq: last.seq, hash: last.hash };
-        this.standaloneStats.oneStatement++;
-        return chained;
-      }
-      // the head had moved on: nothing was written; append behind the real head
+      chained = await this.appendIfHead(async (values) => (await this.pool.query({ name: APPEND_NAME, text: APPEND_IF_HEAD, values })).rowCount ?? 0, guess, events);
+      // null: the head had moved on and nothing was written; append behind the real head
+      if (chained) this.standaloneStats.oneStatement++;
     }
-    const chained = await this.appendLocked(events);
-    this.standaloneStats.locked++;
+    if (!chained) {
+      chained = await this.appendLocked(events);
+      this.standaloneStats.locked++;
+    }
     const last = chained[chained.length - 1];
     this.lastHead = { seq: last.seq, hash: last.hash };
     return chained;
@@ -112,10 +88,9 @@ export class AuditRepository {
     const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
     try {
       const results = (await client.query('BEGIN; SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE')) as unknown as QueryResult[];
-      const { sql, params, chained } = this.chain(results[1]?.rows[0], events);
-      await client.query(sql, params);
+      const chained = await this.appendIfHead(async (values) => (await client.query({ name: APPEND_NAME, text: APPEND_IF_HEAD, values })).rowCount ?? 0, results[1]?.rows[0], events);
       await client.query('COMMIT');
-      return chained;
+      return lockedAppend(chained);
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
@@ -124,43 +99,15 @@ export class AuditRepository {
     }
   }
 
-  /** The events chained behind the head, as one array per column (the parameters of {@link APPEND_IF_HEAD}). */
-  private chainColumns(head: { seq: string; hash: string }, events: UnchainedAuditRecord[]): { params: unknown[][]; chained: AuditRecord[] } {
-    const chained = this.link(head, events);
-    const params: unknown[][] = AUDIT_COLUMNS.map(() => []);
-    for (const r of chained) {
-      const values = rowValues(r);
-      for (let i = 0; i < values.length; i++) params[i].push(values[i]);
-    }
-    // text[] columns travel as JSON arrays (a parameter cannot be an array of arrays of different lengths)
-    params[ROLES] = params[ROLES].map((v) => JSON.stringify(v));
-    params[DEPARTMENTS] = params[DEPARTMENTS].map((v) => JSON.stringify(v));
-    return { params, chained };
-  }
-
-  /** Computes seq and hashes from the head and builds one statement inserting the events and moving the head. */
-  private chain(head: { seq: string; hash: string } | undefined, events: UnchainedAuditRecord[]): { sql: string; params: unknown[]; chained: AuditRecord[] } {
+  /**
+   * Numbers and hashes the events behind `head` and runs {@link APPEND_IF_HEAD} through `run`
+   * (which answers the number of rows inserted): the chained events, or null if the head was no
+   * longer `head` and nothing was written.
+   */
+  private async appendIfHead(run: (values: unknown[]) => Promise<number>, head: Head | undefined, events: UnchainedAuditRecord[]): Promise<AuditRecord[] | null> {
     if (!head) throw new Error('audit chain head missing: run migrations');
-    const chained = this.link(head, events);
-    const params: unknown[] = [];
-    const rows = chained.map((r) => {
-      const placeholders = rowValues(r).map((v) => {
-        params.push(v);
-        return `$${params.length}`;
-      });
-      return `(${placeholders.join(',')})`;
-    });
-    const last = chained[chained.length - 1];
-    params.push(last.seq, last.hash);
-    const sql = `WITH appended AS (INSERT INTO audit_events (${AUDIT_COLUMNS.join(',')}) VALUES ${rows.join(',')} RETURNING 1)
-      UPDATE audit_chain_head SET seq = $${params.length - 1}, hash = $${params.length} WHERE id = 1`;
-    return { sql, params, chained };
-  }
-
-  /** Numbers and hashes the events behind the head. */
-  private link(head: { seq: string; hash: string }, events: UnchainedAuditRecord[]): AuditRecord[] {
     let seq = BigInt(head.seq);
-    let prevHash: string = head.hash;
+    let prevHash = head.hash;
     const chained: AuditRecord[] = [];
     for (const e of events) {
       seq += 1n;
@@ -169,6 +116,21 @@ export class AuditRepository {
       chained.push({ ...withPrev, hash });
       prevHash = hash;
     }
-    return chained;
+    // one array per column, in AUDIT_COLUMNS order; text[] columns travel as JSON arrays (a
+    // parameter cannot be an array of arrays of different lengths)
+    const columns: unknown[][] = AUDIT_COLUMNS.map(() => []);
+    for (const r of chained) {
+      const row = [r.seq, r.id, r.occurredAt, r.actorSub, r.actorName, JSON.stringify(r.actorRoles), JSON.stringify(r.actorDepartments), r.action, r.objectType,
+        r.objectId, r.caseFileId, r.outcome, r.requestId, r.clientIp, r.reason, r.details === null ? null : JSON.stringify(r.details), r.prevHash, r.hash];
+      for (let i = 0; i < row.length; i++) columns[i].push(row[i]);
+    }
+    const inserted = await run([...columns, head.seq, head.hash, seq.toString(), prevHash]);
+    return inserted === events.length ? chained : null;
   }
+}
+
+/** Under the head's lock the head cannot have moved: no rows written means something is badly wrong. */
+function lockedAppend(chained: AuditRecord[] | null): AuditRecord[] {
+  if (!chained) throw new Error('audit chain head moved while locked');
+  return chained;
 }
