@@ -11,8 +11,8 @@ interface Waiting<V> {
  * Nothing is kept after a batch is answered: no cache.
  */
 export class TickBatcher<K, V> {
+  /** Keys asked for since the last dispatch; a dispatch is scheduled whenever this is not empty. */
   private waiting = new Map<K, Waiting<V>[]>();
-  private scheduled = false;
 
   /**
    * @param loadMany answers a batch of distinct keys; a key missing from the returned map is
@@ -28,20 +28,16 @@ export class TickBatcher<K, V> {
 
   load(key: K): Promise<V | undefined> {
     return new Promise<V | undefined>((resolve, reject) => {
+      if (!this.waiting.size) setImmediate(() => this.dispatch());
       const list = this.waiting.get(key);
       if (list) list.push({ resolve, reject });
       else this.waiting.set(key, [{ resolve, reject }]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.dispatch());
-      }
     });
   }
 
   private dispatch(): void {
     const batch = this.waiting;
     this.waiting = new Map();
-    this.scheduled = false;
     const keys = [...batch.keys()];
     for (let i = 0; i < keys.length; i += this.maxBatch) void this.run(keys.slice(i, i + this.maxBatch), batch);
   }
