@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { pgPool } from '@app/database';
-import { isUUID } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import { TickBatcher } from '@app/common';
 import { CaseFile } from './case-file.entity';
@@ -70,6 +69,12 @@ const LIST_VERSIONS = `SELECT k.key, coalesce(sum(n.n), 0)::int AS total, coales
     FROM unnest($1::text[]) AS k(key) LEFT JOIN case_file_counts n ON k.key = '*' OR n.department_code = k.key
    GROUP BY k.key`;
 
+/**
+ * Any UUID PostgreSQL stores, as lower-case text: ids made elsewhere (imports, md5-derived) need not
+ * carry an RFC 4122 version, so class-validator's `isUUID` is too strict here (`ParseUUIDPipe` is not).
+ */
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 interface ListVersion {
   total: number;
   version: string;
@@ -103,7 +108,7 @@ export class CaseFileRepository {
   async findViewWithDocuments(id: string): Promise<{ caseFile: CaseFileView; documents: DocumentSummaryView[] } | null> {
     const key = id.toLowerCase();
     // a key PostgreSQL cannot read would fail the whole batch, other requests' reads with it
-    if (!isUUID(key)) return null;
+    if (!UUID_TEXT.test(key)) return null;
     return (await this.views.load(key)) ?? null;
   }
 
