@@ -11,6 +11,7 @@ import { RetentionHttpModule } from '@app/retention';
 import { SearchHttpModule } from '@app/search';
 import { StorageModule } from '@app/storage';
 import { InboxHttpModule } from '@app/ingest';
+import { WebHostModule } from '@app/web-host';
 
 /** Records API: case files, documents, search, retention and the auditor's API. */
 @Module({
@@ -28,6 +29,7 @@ import { InboxHttpModule } from '@app/ingest';
     RetentionHttpModule,
     SearchHttpModule,
     InboxHttpModule,
+    WebHostModule,
   ],
 })
 export class RecordsApiModule {}

@@ -64,6 +64,7 @@ export const configSchema = z
     SEARCH_CANDIDATES: z.coerce.number().int().min(20).max(100_000).default(1000),
     SEARCH_EXCERPT_CHARS: z.coerce.number().int().min(200).max(1_000_000).default(8000),
     SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    WEB_DIR: z.string().default('./dist/web'),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3' && !env.S3_ENDPOINT) {
@@ -113,6 +114,8 @@ export interface AppConfig {
    * than `timeoutMs` is cancelled (503).
    */
   search: { candidates: number; excerptChars: number; timeoutMs: number };
+  /** The built web application the records API serves from `/`. */
+  web: { dir: string };
 }
 
 /** Names of variables whose values must never reach logs. */
@@ -178,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemoData: e.SEED_DEMO_DATA,
     ingest: { maxFiles: e.INGEST_MAX_FILES, staleMinutes: e.INGEST_STALE_MINUTES, sweepEveryMinutes: e.INGEST_SWEEP_EVERY_MINUTES, retrainEvery: e.CLASSIFIER_RETRAIN_EVERY },
     search: { candidates: e.SEARCH_CANDIDATES, excerptChars: e.SEARCH_EXCERPT_CHARS, timeoutMs: e.SEARCH_TIMEOUT_MS },
+    web: { dir: path.resolve(e.WEB_DIR) },
   };
 }
 

@@ -1,0 +1,59 @@
+import { lazy, ReactNode, Suspense } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { Loading } from './common/alerts';
+import { Layout } from './common/layout';
+import { homePathFor } from './common/navigation';
+import { NotFoundPage } from './common/not-found-page';
+import { RequireRole, RequireSession, Role, SessionProvider, useUser } from './common/session';
+import { SignInPage } from './sign-in/sign-in-page';
+
+// Screens load on demand: the first screen's JavaScript stays small (bench:web measures it).
+const HomePage = lazy(() => import('./home/home-page'));
+const ScanCentrePage = lazy(() => import('./scan-centre/scan-centre-page'));
+const InboxPage = lazy(() => import('./inbox/inbox-page'));
+const CaseFileListPage = lazy(() => import('./case-files/case-file-list-page'));
+const CaseFilePage = lazy(() => import('./case-files/case-file-page'));
+const DocumentPage = lazy(() => import('./document/document-page'));
+const SearchPage = lazy(() => import('./search/search-page'));
+
+function Home() {
+  const user = useUser();
+  return <Navigate to={homePathFor(user.roles)} replace />;
+}
+
+const only = (roles: Role[], screen: ReactNode) => (
+  <RequireRole roles={roles} fallback={<NotFoundPage />}>
+    {screen}
+  </RequireRole>
+);
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/anmelden" element={<SignInPage />} />
+            <Route
+              element={
+                <RequireSession>
+                  <Layout />
+                </RequireSession>
+              }
+            >
+              <Route index element={<Home />} />
+              <Route path="start" element={<HomePage />} />
+              <Route path="scanstelle/*" element={only(['scan_operator'], <ScanCentrePage />)} />
+              <Route path="eingangskorb" element={only(['caseworker'], <InboxPage />)} />
+              <Route path="akten" element={only(['caseworker', 'records_manager'], <CaseFileListPage />)} />
+              <Route path="akten/:id" element={only(['caseworker', 'records_manager'], <CaseFilePage />)} />
+              <Route path="dokumente/:id" element={only(['caseworker'], <DocumentPage />)} />
+              <Route path="suche" element={only(['caseworker'], <SearchPage />)} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Routes>
+        </Suspense>
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}
