@@ -73,7 +73,8 @@ export class DocumentResponse extends DocumentSummaryResponse {
   @ApiProperty() size: number | null;
   @ApiProperty() mimeType: string | null;
   @ApiPropertyOptional({ nullable: true }) classification: DocumentClassification | null;
-  @ApiPropertyOptional({ nullable: true }) ocr: DocumentOcrSummary | null;
+  @ApiPropertyOptional({ nullable: true, description: 'pageCount, meanConfidence (0–100), skippedOcr and, for scans, pages[] with pageNo, meanConfidence, rotation, skewDegrees, source' })
+  ocr: DocumentOcrSummary | null;
   @ApiPropertyOptional({ nullable: true }) error: string | null;
   @ApiProperty() updatedAt: string;
   @ApiProperty({ type: [DocumentVersionResponse] }) versions: DocumentVersionResponse[];

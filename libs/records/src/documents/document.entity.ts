@@ -15,10 +15,22 @@ export interface DocumentClassification {
   reasons: string[];
 }
 
+/** One page as the OCR saw it (stored by the ingest pipeline; the viewer shows the confidence per page). */
+export interface DocumentOcrPage {
+  pageNo: number;
+  /** Mean word confidence 0–100; null when no OCR ran on the page (text layer, blank page). */
+  meanConfidence: number | null;
+  rotation: number;
+  skewDegrees: number;
+  source: 'ocr' | 'text-layer' | 'blank';
+}
+
 export interface DocumentOcrSummary {
   pageCount: number;
   meanConfidence: number | null;
   skippedOcr?: boolean;
+  /** Per page, for scans that went through the pipeline. */
+  pages?: DocumentOcrPage[];
 }
 
 /** Dokument: one letter, form or notice. */
