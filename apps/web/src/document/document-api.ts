@@ -124,3 +124,78 @@ export function renderingOf(version: DocumentVersion | undefined): Rendering {
   if (original && IMAGE_TYPES.includes(original.mimeType)) return { kind: 'image', variant: 'original', mimeType: original.mimeType };
   return { kind: 'none', mimeType: original?.mimeType ?? 'application/octet-stream' };
 }
+
+/**
+ * Render-as-you-fetch for a document opened by its URL: the screen's module starts the metadata,
+ * text and content requests as soon as it loads (before React has committed the page), and the
+ * components take those answers instead of asking again. An answer is taken once and only within
+ * a few seconds, so a later visit always reads fresh data.
+ */
+interface Prefetched {
+  at: number;
+  doc?: Promise<DocumentDetails>;
+  text?: Promise<DocumentText>;
+  content: Map<string, Promise<ArrayBuffer>>;
+}
+const PREFETCH_MS = 10_000;
+const prefetched = new Map<string, Prefetched>();
+
+async function fetchQuiet<T>(url: string, binary = false): Promise<T> {
+  const res = await fetch(url, { credentials: 'same-origin', headers: binary ? {} : { Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`prefetch ${res.status}`);
+  return (binary ? res.arrayBuffer() : res.json()) as Promise<T>;
+}
+
+export function prefetchDocument(id: string): void {
+  if (prefetched.has(id)) return;
+  const doc = fetchQuiet<DocumentDetails>(documentPath(id));
+  const text = fetchQuiet<DocumentText>(`${documentPath(id)}/text`);
+  const entry: Prefetched = { at: Date.now(), doc, text, content: new Map() };
+  doc
+    .then((d) => {
+      const version = d.versions.find((v) => v.versionNo === d.currentVersion);
+      const r = renderingOf(version);
+      if (r.kind !== 'none' && version) {
+        const url = contentUrl(id, r.variant, version.versionNo);
+        const content = fetchQuiet<ArrayBuffer>(url, true);
+        content.catch(() => undefined);
+        entry.content.set(url, content);
+      }
+    })
+    .catch(() => undefined);
+  text.catch(() => undefined);
+  prefetched.set(id, entry);
+}
+
+function fresh(id: string): Prefetched | undefined {
+  const entry = prefetched.get(id);
+  if (entry && Date.now() - entry.at > PREFETCH_MS) prefetched.delete(id);
+  return prefetched.get(id);
+}
+
+/** The prefetched metadata and text of a document (once); on any failure, or without a prefetch, the normal requests. */
+export function takeDocument(id: string, signal?: AbortSignal): { doc: Promise<DocumentDetails>; text: Promise<DocumentText> } {
+  const entry = fresh(id);
+  const doc = entry?.doc;
+  const text = entry?.text;
+  if (entry) {
+    entry.doc = undefined;
+    entry.text = undefined;
+  }
+  return {
+    doc: doc ? doc.catch(() => fetchDocument(id, signal)) : fetchDocument(id, signal),
+    text: text ? text.catch(() => fetchText(id, signal)) : fetchText(id, signal),
+  };
+}
+
+/** Prefetched content for `url` (once), if any. */
+export function takeContent(url: string): Promise<ArrayBuffer> | undefined {
+  for (const [id, entry] of prefetched) {
+    const p = entry.content.get(url);
+    if (p && fresh(id)) {
+      entry.content.delete(url);
+      return p;
+    }
+  }
+  return undefined;
+}

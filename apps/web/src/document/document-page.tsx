@@ -6,15 +6,23 @@ import { ErrorMessage, Loading } from '../common/alerts';
 import { registerMessages } from '../common/i18n';
 import { formatBytes, formatDateTime, formatReference } from '../common/format';
 import { Page } from '../common/page';
-import { contentUrl, DocumentDetails, DocumentText, DocumentVersion, fetchDocument, fetchText, FileVariant, renderingOf } from './document-api';
+import { contentUrl, DocumentDetails, DocumentText, DocumentVersion, FileVariant, prefetchDocument, renderingOf, takeDocument } from './document-api';
 import { DocumentDetailsView } from './document-details';
 import { documentMessages } from './messages';
 import { ImageView } from './image-view';
 import { OcrText } from './ocr-text';
-import { PdfViewer } from './pdf-viewer';
+import { loadPdfJs, PdfViewer } from './pdf-viewer';
 import { VersionUpload } from './version-upload';
 
 registerMessages('document', documentMessages);
+
+// Opened by its URL (a link, a bookmark, a reload): ask for the document and start pdf.js now,
+// while React is still getting the screen ready, not after it has committed.
+const opened = window.location.pathname.match(/^\/dokumente\/([^/?#]+)$/);
+if (opened) {
+  prefetchDocument(decodeURIComponent(opened[1]));
+  loadPdfJs().catch(() => undefined);
+}
 
 /**
  * Dokumentansicht (/dokumente/:id): the searchable PDF page by page with a selectable text layer,
@@ -34,15 +42,19 @@ export default function DocumentPage() {
   const load = useCallback(
     (signal?: AbortSignal) => {
       setError(null);
-      fetchDocument(id, signal)
-        .then(setDoc)
-        .catch((e) => (e as Error)?.name !== 'AbortError' && setError(e));
-      fetchText(id, signal)
+      const { doc, text } = takeDocument(id, signal);
+      doc.then(setDoc).catch((e) => (e as Error)?.name !== 'AbortError' && setError(e));
+      text
         .then(setText)
         .catch((e) => (e as Error)?.name !== 'AbortError' && setTextError(e));
     },
     [id],
   );
+
+  useEffect(() => {
+    // start pdf.js and its worker while the metadata is on its way
+    loadPdfJs().catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -92,14 +104,16 @@ export default function DocumentPage() {
           <label className="kern-label" htmlFor="version-picker">
             {t('versions.picker')}
           </label>
-          <select id="version-picker" className="kern-form-input__select" value={versionNo} onChange={(e) => selectVersion(Number(e.target.value))}>
-            {[...doc.versions].reverse().map((v) => (
-              <option key={v.versionNo} value={v.versionNo}>
-                {t('versions.option', { version: v.versionNo, date: formatDateTime(v.createdAt) })}
-                {v.versionNo === doc.currentVersion ? ` ${t('versions.current')}` : ''}
-              </option>
-            ))}
-          </select>
+          <div className="kern-form-input__select-wrapper">
+            <select id="version-picker" className="kern-form-input__select" value={versionNo} onChange={(e) => selectVersion(Number(e.target.value))}>
+              {[...doc.versions].reverse().map((v) => (
+                <option key={v.versionNo} value={v.versionNo}>
+                  {t('versions.option', { version: v.versionNo, date: formatDateTime(v.createdAt) })}
+                  {v.versionNo === doc.currentVersion ? ` ${t('versions.current')}` : ''}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
         <Downloads documentId={doc.id} version={version} />
       </div>

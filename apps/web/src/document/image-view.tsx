@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { apiBinary } from '../common/api-client';
 import { ErrorMessage, Loading } from '../common/alerts';
+import { takeContent } from './document-api';
 
 /**
  * A PNG/JPEG original shown from the fetched bytes (blob: URL, allowed by the CSP's img-src); the
@@ -14,7 +15,7 @@ export function ImageView({ url, mimeType, alt }: { url: string; mimeType: strin
     let objectUrl: string | null = null;
     setSrc(null);
     setError(null);
-    apiBinary(url, undefined, abort.signal)
+    (takeContent(url)?.catch(() => apiBinary(url, undefined, abort.signal)) ?? apiBinary(url, undefined, abort.signal))
       .then((data) => {
         objectUrl = URL.createObjectURL(new Blob([data], { type: mimeType }));
         setSrc(objectUrl);

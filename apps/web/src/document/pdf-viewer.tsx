@@ -2,21 +2,34 @@ import { KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { apiBinary } from '../common/api-client';
+import { takeContent } from './document-api';
 import { ErrorMessage, Notice } from '../common/alerts';
 import { formatPercent } from '../common/format';
 
 type PdfJs = typeof import('pdfjs-dist/build/pdf.mjs');
-let pdfjsLoading: Promise<PdfJs> | null = null;
+interface PdfJsLoaded {
+  lib: PdfJs;
+  /** One worker for every document the viewer opens (started once, kept for the session). */
+  worker: InstanceType<PdfJs['PDFWorker']>;
+}
+let pdfjsLoading: Promise<PdfJsLoaded> | null = null;
 
 /**
- * pdf.js is loaded only when a PDF is shown (its own chunk and its worker file, both from this
- * origin; no eval: the app's CSP allows no 'unsafe-eval').
+ * pdf.js is loaded only when the viewer is opened (its own chunk and its worker file, both from
+ * this origin; no eval: the app's CSP allows no 'unsafe-eval'). The document screen calls this as
+ * it mounts, so the library and its worker start while the metadata and the PDF are fetched.
  */
-function loadPdfJs(): Promise<PdfJs> {
-  pdfjsLoading ??= Promise.all([import('pdfjs-dist/build/pdf.mjs'), import('pdfjs-dist/build/pdf.worker.min.mjs?url')]).then(([lib, worker]) => {
-    lib.GlobalWorkerOptions.workerSrc = worker.default;
-    return lib;
-  });
+export function loadPdfJs(): Promise<PdfJsLoaded> {
+  pdfjsLoading ??= (async () => {
+    const library = import('pdfjs-dist/build/pdf.mjs');
+    const workerUrl = (await import('pdfjs-dist/build/pdf.worker.min.mjs?url')).default;
+    // the worker script (the larger part) compiles in its own thread while the library loads
+    const port = new Worker(workerUrl, { type: 'module', name: 'pdf.js' });
+    const lib = await library;
+    lib.GlobalWorkerOptions.workerSrc = workerUrl;
+    return { lib, worker: new lib.PDFWorker({ port: port as never }) };
+  })();
+  pdfjsLoading.catch(() => (pdfjsLoading = null));
   return pdfjsLoading;
 }
 
@@ -59,11 +72,13 @@ export function PdfViewer({ url, label }: { url: string; label: string }) {
     setScale(null);
     setCurrent(1);
     setPageInput('1');
-    Promise.all([apiBinary(url, undefined, abort.signal), loadPdfJs()])
-      .then(async ([data, pdfjs]) => {
-        const doc = await pdfjs.getDocument({ data: new Uint8Array(data), isEvalSupported: false, enableXfa: false, stopAtErrors: false }).promise;
+    Promise.all([takeContent(url)?.catch(() => apiBinary(url, undefined, abort.signal)) ?? apiBinary(url, undefined, abort.signal), loadPdfJs()])
+      .then(async ([data, { lib: pdfjs, worker }]) => {
+        performance.mark('eakte:pdf-fetched');
+        const doc = await pdfjs.getDocument({ data: new Uint8Array(data), worker, isEvalSupported: false, enableXfa: false, stopAtErrors: false }).promise;
         if (abort.signal.aborted) return void doc.destroy();
         loaded = doc;
+        performance.mark('eakte:pdf-opened');
         const first = await doc.getPage(1);
         const vp = first.getViewport({ scale: 1 });
         const width = scroller.current?.clientWidth ?? 800;
@@ -115,6 +130,7 @@ export function PdfViewer({ url, label }: { url: string; label: string }) {
         await task.promise;
         tasks.delete(task);
         if (cancelled) return;
+        if (n === 1) performance.mark('eakte:pdf-page1-painted');
         el.setAttribute('aria-busy', 'false');
         const layer = new lib.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport });
         textLayers.add(layer);

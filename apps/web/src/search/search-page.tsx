@@ -145,27 +145,31 @@ export default function SearchPage() {
               <label className="kern-label" htmlFor="search-department">
                 {t('form.department')}
               </label>
-              <select id="search-department" className="kern-form-input__select" value={form.departmentCode} onChange={set('departmentCode')}>
-                <option value="">{t('form.allDepartments')}</option>
-                {user.departments.map((d) => (
-                  <option key={d} value={d}>
-                    {t('form.departmentOption', { code: d })}
-                  </option>
-                ))}
-              </select>
+              <div className="kern-form-input__select-wrapper">
+                <select id="search-department" className="kern-form-input__select" value={form.departmentCode} onChange={set('departmentCode')}>
+                  <option value="">{t('form.allDepartments')}</option>
+                  {user.departments.map((d) => (
+                    <option key={d} value={d}>
+                      {t('form.departmentOption', { code: d })}
+                    </option>
+                  ))}
+                </select>
+              </div>
             </div>
             <div className="kern-form-input">
               <label className="kern-label" htmlFor="search-type">
                 {t('form.documentType')}
               </label>
-              <select id="search-type" className="kern-form-input__select" value={form.documentType} onChange={set('documentType')}>
-                <option value="">{t('form.allTypes')}</option>
-                {DOCUMENT_TYPES.map((type) => (
-                  <option key={type} value={type}>
-                    {typeLabel(type)}
-                  </option>
-                ))}
-              </select>
+              <div className="kern-form-input__select-wrapper">
+                <select id="search-type" className="kern-form-input__select" value={form.documentType} onChange={set('documentType')}>
+                  <option value="">{t('form.allTypes')}</option>
+                  {DOCUMENT_TYPES.map((type) => (
+                    <option key={type} value={type}>
+                      {typeLabel(type)}
+                    </option>
+                  ))}
+                </select>
+              </div>
             </div>
             <div className="kern-form-input">
               <label className="kern-label" htmlFor="search-from">
