@@ -103,7 +103,7 @@ describe('web: search and document viewer (browser)', () => {
     // a search for only stop words is refused with its reason, never a blank screen
     await page.getByLabel('Suchbegriff').fill('und');
     await page.getByRole('button', { name: 'Suchen' }).click();
-    await page.getByRole('alert').getByText(/stop word/).waitFor();
+    await page.getByRole('alert').getByText(/stop word/).first().waitFor();
 
     await page.getByLabel('Suchbegriff').fill('Schankerlaubnis');
     await page.getByLabel('Amt', { exact: true }).selectOption('32');
