@@ -189,7 +189,7 @@ function Versions({ doc, shown, onShow }: { doc: DocumentDetails; shown: number;
   return (
     <div className="kern-table-responsive">
       <table className="kern-table">
-        <caption className="kern-title">{t('versions.caption')}</caption>
+        <caption className="app-visually-hidden">{t('versions.caption')}</caption>
         <thead className="kern-table__head">
           <tr className="kern-table__row">
             <th scope="col" className="kern-table__header">
