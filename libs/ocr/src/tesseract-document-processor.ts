@@ -1,4 +1,4 @@
-import { copyFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -13,6 +13,7 @@ import {
   type ScanInspection,
 } from './document-processor';
 import { estimateSkew, isBlank, type GreyImage } from './image/page-analysis';
+import { sanitizePdf } from './pdf/pdf-sanitizer';
 import { openPageSource, type PageRaster, type PageSource, type ScanLimits } from './page-source';
 import { SearchablePdfBuilder, type SearchablePage } from './searchable-pdf-builder';
 import { TesseractPool } from './tesseract/tesseract-pool';
@@ -115,7 +116,11 @@ export class TesseractDocumentProcessor extends DocumentProcessor {
     }
   }
 
-  /** Born-digital PDF: take the text layer, keep the original as the searchable rendition. */
+  /**
+   * Born-digital PDF: take the text layer; the searchable rendition is a copy of the original
+   * without active content (scripts, automatic actions, launch actions, embedded files). When
+   * pdf-lib cannot rewrite it, the pages are rendered and recognised instead.
+   */
   private async useTextLayer(filePath: string, source: PageSource, options: ProcessOptions, steps: string[]): Promise<ProcessedDocument | undefined> {
     const pages: ProcessedPage[] = [];
     for (let pageNo = 1; pageNo <= source.pageCount; pageNo++) {
@@ -127,10 +132,20 @@ export class TesseractDocumentProcessor extends DocumentProcessor {
       }
       pages.push({ pageNo, text, meanConfidence: null, rotation: 0, skewDegrees: 0, source: 'text-layer' });
     }
+    let sanitized;
+    try {
+      sanitized = await sanitizePdf(await readFile(filePath));
+    } catch (e) {
+      steps.push(`text layer present but the PDF cannot be rewritten without active content (${(e as Error).message}): OCR of all pages`);
+      return undefined;
+    }
     const searchablePdfPath = path.join(options.workDir, SEARCHABLE_PDF_NAME);
-    await copyFile(filePath, searchablePdfPath);
+    await writeFile(searchablePdfPath, sanitized.bytes);
     pages.forEach((p) => options.onPage?.(p));
-    steps.push(`text layer used on all ${pages.length} page(s): OCR skipped; searchable rendition = copy of the original`);
+    steps.push(
+      `text layer used on all ${pages.length} page(s): OCR skipped; searchable rendition = copy of the original` +
+        (sanitized.removed.length ? ` without active content (removed: ${sanitized.removed.join(', ')})` : ''),
+    );
     return {
       pageCount: pages.length,
       pages,
