@@ -64,6 +64,9 @@ export const configSchema = z
     SEARCH_CANDIDATES: z.coerce.number().int().min(20).max(100_000).default(1000),
     SEARCH_EXCERPT_CHARS: z.coerce.number().int().min(200).max(1_000_000).default(8000),
     SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+    FIXITY_SWEEP_EVERY_MINUTES: z.coerce.number().positive().default(60),
+    FIXITY_SLICE_SIZE: z.coerce.number().int().min(1).max(100_000).default(200),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3' && !env.S3_ENDPOINT) {
@@ -113,10 +116,14 @@ export interface AppConfig {
    * than `timeoutMs` is cancelled (503).
    */
   search: { candidates: number; excerptChars: number; timeoutMs: number };
+  /** `GET /metrics`: bearer token required when set (secret); otherwise only loopback clients are answered. */
+  metrics: { token?: string };
+  /** Fixity sweep (TR-ESOR integrity check): every `everyMinutes`, re-hash the next `sliceSize` stored files. */
+  fixity: { everyMinutes: number; sliceSize: number };
 }
 
 /** Names of variables whose values must never reach logs. */
-export const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'S3_SECRET_KEY', 'S3_ACCESS_KEY', 'AUDIT_ANCHOR_KEY', 'DATABASE_URL'];
+export const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'S3_SECRET_KEY', 'S3_ACCESS_KEY', 'AUDIT_ANCHOR_KEY', 'DATABASE_URL', 'METRICS_TOKEN'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -178,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemoData: e.SEED_DEMO_DATA,
     ingest: { maxFiles: e.INGEST_MAX_FILES, staleMinutes: e.INGEST_STALE_MINUTES, sweepEveryMinutes: e.INGEST_SWEEP_EVERY_MINUTES, retrainEvery: e.CLASSIFIER_RETRAIN_EVERY },
     search: { candidates: e.SEARCH_CANDIDATES, excerptChars: e.SEARCH_EXCERPT_CHARS, timeoutMs: e.SEARCH_TIMEOUT_MS },
+    metrics: { token: e.METRICS_TOKEN },
+    fixity: { everyMinutes: e.FIXITY_SWEEP_EVERY_MINUTES, sliceSize: e.FIXITY_SLICE_SIZE },
   };
 }
 

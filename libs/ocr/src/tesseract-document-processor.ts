@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { Metrics } from '@app/metrics';
 import sharp from 'sharp';
 
 type Sharp = ReturnType<typeof sharp>;
@@ -71,12 +72,16 @@ function fit(img: GreyImage, maxSide: number): Sharp {
 export class TesseractDocumentProcessor extends DocumentProcessor {
   private readonly logger = new Logger(TesseractDocumentProcessor.name);
   private readonly limits: ScanLimits;
+  /** `eakte_ocr_pages_total{source}`: pages processed (Prometheus derives pages/s with rate()). */
+  private readonly pagesProcessed?: { inc(labels: { source: string }, n?: number): void };
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly pool: TesseractPool,
+    @Optional() metrics?: Metrics,
   ) {
     super();
+    this.pagesProcessed = metrics?.counter({ name: 'eakte_ocr_pages_total', help: 'Pages processed by source (ocr, text-layer, blank)', labelNames: ['source'] as const });
     this.limits = {
       maxPages: config.upload.maxPages,
       maxPagePixels: OCR_DEFAULTS.maxPagePixels,
@@ -105,6 +110,7 @@ export class TesseractDocumentProcessor extends DocumentProcessor {
       let result: ProcessedDocument | undefined;
       if (source.hasTextLayer) result = await this.useTextLayer(filePath, source, options, steps);
       if (!result) result = await this.recognise(source, options, steps);
+      for (const p of result.pages) this.pagesProcessed?.inc({ source: p.source });
       const secs = (Date.now() - started) / 1000;
       steps.push(`finished in ${secs.toFixed(1)} s`);
       this.logger.log(

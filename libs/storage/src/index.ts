@@ -6,3 +6,4 @@ export * from './spool';
 export * from './storage.module';
 export * from './multipart';
 export * from './zip-type';
+export * from './storage-metrics';
