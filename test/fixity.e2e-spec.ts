@@ -33,7 +33,7 @@ describe('fixity sweep (e2e)', () => {
     // its own database and storage: the sweep walks every stored file there is
     db = await freshDatabase('fixity');
     storageDir = mkdtempSync(path.join(os.tmpdir(), 'eakte-fixity-'));
-    const env = { DATABASE_URL: db.url, STORAGE_DIR: storageDir, QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-fixity`, FIXITY_SLICE_SIZE: '2', OCR_WORKERS: '1' };
+    const env = { DATABASE_URL: db.url, STORAGE_DIR: storageDir, QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-fixity`, FIXITY_SLICE_SIZE: '2', FIXITY_SWEEP_EVERY_MINUTES: '60', OCR_WORKERS: '1' };
     records = await startApp(RecordsApiModule, { env });
     ingest = await startApp(IngestAppModule, { env, seed: false });
     worker = await startApp(WorkerModule, { env, seed: false });

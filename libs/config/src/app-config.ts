@@ -65,7 +65,7 @@ export const configSchema = z
     SEARCH_EXCERPT_CHARS: z.coerce.number().int().min(200).max(1_000_000).default(8000),
     SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
     METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
-    FIXITY_SWEEP_EVERY_MINUTES: z.coerce.number().positive().default(60),
+    FIXITY_SWEEP_EVERY_MINUTES: z.coerce.number().min(0).default(60),
     FIXITY_SLICE_SIZE: z.coerce.number().int().min(1).max(100_000).default(200),
   })
   .superRefine((env, ctx) => {
@@ -118,7 +118,7 @@ export interface AppConfig {
   search: { candidates: number; excerptChars: number; timeoutMs: number };
   /** `GET /metrics`: bearer token required when set (secret); otherwise only loopback clients are answered. */
   metrics: { token?: string };
-  /** Fixity sweep (TR-ESOR integrity check): every `everyMinutes`, re-hash the next `sliceSize` stored files. */
+  /** Fixity sweep (TR-ESOR integrity check): every `everyMinutes` (0: no schedule), re-hash the next `sliceSize` stored files. */
   fixity: { everyMinutes: number; sliceSize: number };
 }
 

@@ -16,6 +16,11 @@ export class FixityScheduler implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.fixity.everyMinutes === 0) {
+      await this.queue.removeJobScheduler(FIXITY_SWEEP_SCHEDULER_ID);
+      this.logger.warn('fixity sweep not scheduled (FIXITY_SWEEP_EVERY_MINUTES=0)');
+      return;
+    }
     const every = Math.round(this.config.fixity.everyMinutes * 60_000);
     await this.queue.upsertJobScheduler(FIXITY_SWEEP_SCHEDULER_ID, { every }, { name: FIXITY_SWEEP_JOB, data: { trigger: 'schedule' } });
     this.logger.log({ everyMs: every, sliceSize: this.config.fixity.sliceSize }, 'fixity sweep scheduled');
