@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { activeContentPdf } from '../testing/hostile-files';
 import { activeContentOf, sanitizePdf } from './pdf-sanitizer';
 
@@ -15,8 +15,20 @@ describe('sanitizePdf', () => {
     expect(await activeContentOf(bytes)).toEqual([]);
     const out = await PDFDocument.load(bytes);
     expect(out.getPageCount()).toBe(1);
-    // the link annotation stays, without its action
+    // the link annotation stays, without its action; the attachment annotation is gone
+    const annots = out.getPage(0).node.Annots();
+    expect(annots?.size()).toBe(1);
+    const link = out.context.lookup(annots!.get(0)) as PDFDict;
+    expect(link.get(PDFName.of('Subtype'))?.toString()).toBe('/Link');
+    expect(link.has(PDFName.of('A'))).toBe(false);
     expect(createHash('sha256').update(input).digest('hex')).toBe(before);
+  });
+
+  it('finds active content inside compressed object streams too', async () => {
+    const packed = await (await PDFDocument.load(await activeContentPdf())).save({ useObjectStreams: true });
+    expect(Buffer.from(packed).includes('/OpenAction')).toBe(false); // hidden from a byte scan
+    expect(await activeContentOf(packed)).toContain('/OpenAction');
+    expect(await activeContentOf((await sanitizePdf(packed)).bytes)).toEqual([]);
   });
 
   it('keeps a clean PDF usable', async () => {

@@ -39,38 +39,42 @@ function droppable(o: PDFObject | undefined): boolean {
 }
 
 /** Deletes the indirect objects of a removed subtree (name-tree nodes, filespecs, actions, scripts) so nothing stays behind unreferenced. */
-function dropSubtree(ctx: PDFContext, value: PDFObject | undefined, depth = 0): void {
+function dropSubtree(ctx: PDFContext, value: PDFObject | undefined, deleted: Set<string>, depth = 0): void {
   if (!value || depth > 32) return;
   if (value instanceof PDFRef) {
     const target = ctx.lookup(value);
     if (!droppable(target)) return;
     ctx.delete(value);
-    dropSubtree(ctx, target, depth + 1);
+    deleted.add(value.toString());
+    dropSubtree(ctx, target, deleted, depth + 1);
     return;
   }
   if (value instanceof PDFArray) {
-    for (let i = 0; i < value.size(); i++) dropSubtree(ctx, value.get(i), depth + 1);
+    for (let i = 0; i < value.size(); i++) dropSubtree(ctx, value.get(i), deleted, depth + 1);
     return;
   }
   const d = dictOf(value);
   if (!d) return;
   for (const key of ['Kids', 'Names', 'EF', 'F', 'UF', 'Next', 'JS']) {
     const v = d.get(PDFName.of(key));
-    if (v instanceof PDFRef || v instanceof PDFArray || v instanceof PDFDict) dropSubtree(ctx, v, depth + 1);
+    if (v instanceof PDFRef || v instanceof PDFArray || v instanceof PDFDict) dropSubtree(ctx, v, deleted, depth + 1);
   }
 }
 
-function clean(ctx: PDFContext, obj: PDFObject, removed: Set<string>, depth = 0): void {
+/** A reference to an object this run deleted (it was active content): the reference goes too. */
+const wasDeleted = (o: PDFObject, deleted: Set<string>) => o instanceof PDFRef && deleted.has(o.toString());
+
+function clean(ctx: PDFContext, obj: PDFObject, removed: Set<string>, deleted: Set<string>, depth = 0): void {
   if (depth > 64) return;
   if (obj instanceof PDFArray) {
     for (let i = obj.size() - 1; i >= 0; i--) {
       const el = obj.get(i);
       const kind = activeKind(el instanceof PDFRef ? ctx.lookup(el) : el);
-      if (kind) {
-        removed.add(kind);
+      if (kind || wasDeleted(el, deleted)) {
+        if (kind) removed.add(kind);
         obj.remove(i);
-        dropSubtree(ctx, el);
-      } else if (!(el instanceof PDFRef)) clean(ctx, el, removed, depth + 1);
+        dropSubtree(ctx, el, deleted);
+      } else if (!(el instanceof PDFRef)) clean(ctx, el, removed, deleted, depth + 1);
     }
     return;
   }
@@ -80,16 +84,16 @@ function clean(ctx: PDFContext, obj: PDFObject, removed: Set<string>, depth = 0)
     const k = PDFName.of(key);
     if (!d.has(k)) continue;
     removed.add(`/${key}`);
-    dropSubtree(ctx, d.get(k));
+    dropSubtree(ctx, d.get(k), deleted);
     d.delete(k);
   }
   for (const [k, v] of d.entries()) {
     const kind = activeKind(v instanceof PDFRef ? ctx.lookup(v) : v);
-    if (kind) {
-      removed.add(kind);
+    if (kind || wasDeleted(v, deleted)) {
+      if (kind) removed.add(kind);
       d.delete(k);
-      dropSubtree(ctx, v);
-    } else if (!(v instanceof PDFRef)) clean(ctx, v, removed, depth + 1);
+      dropSubtree(ctx, v, deleted);
+    } else if (!(v instanceof PDFRef)) clean(ctx, v, removed, deleted, depth + 1);
   }
 }
 
@@ -104,16 +108,20 @@ export async function sanitizePdf(bytes: Uint8Array): Promise<SanitizedPdf> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
   const ctx = doc.context;
   const removed = new Set<string>();
-  for (const [ref, obj] of ctx.enumerateIndirectObjects()) {
+  const deleted = new Set<string>();
+  const objects = ctx.enumerateIndirectObjects();
+  for (const [ref, obj] of objects) {
     if (!ctx.lookup(ref)) continue; // deleted as part of an earlier subtree
     const kind = activeKind(obj);
     if (kind) {
       removed.add(kind);
-      dropSubtree(ctx, ref);
+      dropSubtree(ctx, ref, deleted);
       continue;
     }
-    clean(ctx, obj, removed);
+    clean(ctx, obj, removed, deleted);
   }
+  // a second pass drops references to objects deleted after their referrer had been cleaned
+  for (const [ref, obj] of objects) if (ctx.lookup(ref)) clean(ctx, obj, removed, deleted);
   return { bytes: await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false }), removed: [...removed].sort() };
 }
 
