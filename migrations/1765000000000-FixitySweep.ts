@@ -5,7 +5,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * re-hashed in slices walking `document_files` by id. `fixity_sweep_state` (one row) remembers
  * where the last slice ended, so the sweep resumes there after a restart or a lost Redis;
  * `fixity_findings` keeps one row per file whose object is missing or does not hash to the
- * SHA-256 taken at capture, so each problem is audited once, not on every sweep.
+ * SHA-256 taken at capture, so each problem is audited once, not on every sweep. The cursor moves
+ * only when a slice has been checked and recorded; `lease_until` keeps two workers from checking
+ * the same slice at once and lets a crashed slice be taken again after it expires.
  */
 export class FixitySweep1765000000000 implements MigrationInterface {
   name = 'FixitySweep1765000000000';
@@ -19,6 +21,7 @@ export class FixitySweep1765000000000 implements MigrationInterface {
         round_started_at timestamptz NOT NULL DEFAULT now(),
         last_round_completed_at timestamptz NULL,
         files_checked bigint NOT NULL DEFAULT 0,
+        lease_until timestamptz NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`INSERT INTO fixity_sweep_state (id) VALUES (true)`);

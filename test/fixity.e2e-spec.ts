@@ -160,7 +160,10 @@ describe('fixity sweep (e2e)', () => {
 
   it('does not take an unreachable store for lost records', async () => {
     const before = (await fixityEvents()).length;
-    // the store refuses connections (as S3 does when MinIO is down): the slice fails and is retried
+    // the store refuses connections (as S3 does when MinIO is down): the slice fails, the cursor
+    // stays, and the next run checks the same files instead of skipping them
+    const cursor = async () => (await ds.query(`SELECT cursor_file_id, files_checked, lease_until FROM fixity_sweep_state`))[0];
+    const at = await cursor();
     const storage = worker.app.get(ObjectStorage) as unknown as { stat?: (k: string) => Promise<unknown> };
     storage.stat = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9000'), { code: 'ECONNREFUSED' }));
     try {
@@ -169,6 +172,31 @@ describe('fixity sweep (e2e)', () => {
       delete storage.stat;
     }
     expect(await metric('eakte_fixity_open_findings', 'missing')).toBe(1);
+    expect(await cursor()).toEqual({ ...at, lease_until: null });
+    const retried = await sweep().runSlice(systemContext('fixity-test'));
+    expect(retried).toMatchObject({ ran: true, checked: 2 });
+    expect(Number((await cursor()).files_checked)).toBe(Number(at.files_checked) + 2);
     expect(await fixityEvents()).toHaveLength(before);
+  });
+
+  it('lets one worker at a time check a slice (a lease in PostgreSQL)', async () => {
+    // the first slice's storage answers slowly, so the second claim certainly comes while it runs
+    const storage = worker.app.get(ObjectStorage) as unknown as { stat?: (k: string) => Promise<unknown> };
+    const driver = Object.getPrototypeOf(storage) as { stat: (k: string) => Promise<unknown> };
+    storage.stat = (k: string) => new Promise((r) => setTimeout(r, 300)).then(() => driver.stat.call(storage, k));
+    let a, b;
+    try {
+      const first = sweep().runSlice(systemContext('fixity-a'));
+      await new Promise((r) => setTimeout(r, 100));
+      b = await sweep().runSlice(systemContext('fixity-b'));
+      a = await first;
+    } finally {
+      delete storage.stat;
+    }
+    expect(a.ran).toBe(true);
+    expect(b.ran).toBe(false);
+    expect((await ds.query(`SELECT lease_until FROM fixity_sweep_state`))[0].lease_until).toBeNull();
+    const text = (await worker.http().get('/metrics').expect(200)).text;
+    expect(Number(/^eakte_fixity_last_round_completed_timestamp_seconds (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(Date.now() / 1000 - 600);
   });
 });

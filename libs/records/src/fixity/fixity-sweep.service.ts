@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { RequestContext } from '@app/common';
 import { Metrics } from '@app/metrics';
 import { ObjectStorage } from '@app/storage';
-import { FixityFile, FixityKind, FixityRepository } from './fixity.repository';
+import { ClaimedSlice, FixityFile, FixityKind, FixityRepository } from './fixity.repository';
 
 /** What re-hashing one stored file found. */
 export interface FixityCheck {
@@ -18,6 +18,8 @@ export interface FixityCheck {
 }
 
 export interface FixitySliceResult {
+  /** False when another worker holds the current slice (nothing was checked). */
+  ran: boolean;
   round: number;
   roundCompleted: boolean;
   checked: number;
@@ -69,24 +71,39 @@ export class FixitySweepService {
           for (const [kind, n] of Object.entries(counts)) this.set({ kind }, n);
         },
       });
+      metrics.gauge({
+        name: 'eakte_fixity_last_round_completed_timestamp_seconds',
+        help: 'When the fixity sweep last finished a round over all stored files (0: never)',
+        async collect() {
+          const p = await repo.progress().catch(() => null);
+          if (p) this.set(p.lastRoundCompletedAt ? p.lastRoundCompletedAt.getTime() / 1000 : 0);
+        },
+      });
     }
   }
 
   async runSlice(ctx: RequestContext, size = this.config.fixity.sliceSize): Promise<FixitySliceResult> {
     const slice = await this.repository.claimSlice(size);
+    if (!slice) return { ran: false, round: 0, roundCompleted: false, checked: 0, ok: 0, mismatch: 0, missing: 0, audited: 0 };
     const checks: FixityCheck[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(PARALLEL, slice.files.length) }, async () => {
-        while (next < slice.files.length) {
-          const file = slice.files[next++];
-          checks.push(await this.check(file));
-        }
-      }),
-    );
-    const audited = await this.record(ctx, checks);
+    let audited: number;
+    try {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(PARALLEL, slice.files.length) }, async () => {
+          while (next < slice.files.length) {
+            const file = slice.files[next++];
+            checks.push(await this.check(file));
+          }
+        }),
+      );
+      audited = await this.record(ctx, slice, checks);
+    } catch (e) {
+      await this.repository.releaseSlice().catch((err) => this.logger.warn({ err }, 'fixity slice lease not released (it expires)'));
+      throw e;
+    }
     const count = (r: FixityCheck['result']) => checks.filter((c) => c.result === r).length;
-    const result = { round: slice.round, roundCompleted: slice.roundCompleted, checked: checks.length, ok: count('ok'), mismatch: count('mismatch'), missing: count('missing'), audited };
+    const result = { ran: true, round: slice.round, roundCompleted: slice.roundCompleted, checked: checks.length, ok: count('ok'), mismatch: count('mismatch'), missing: count('missing'), audited };
     for (const c of checks) this.filesChecked?.inc({ result: c.result });
     return result;
   }
@@ -106,9 +123,10 @@ export class FixitySweepService {
   }
 
   /** Findings and their audit events in one transaction: an event exactly when a file's state changes. */
-  private async record(ctx: RequestContext, checks: FixityCheck[]): Promise<number> {
-    if (!checks.length) return 0;
+  private async record(ctx: RequestContext, slice: ClaimedSlice, checks: FixityCheck[]): Promise<number> {
     return this.dataSource.transaction(async (m) => {
+      await this.repository.completeSlice(m, slice);
+      if (!checks.length) return 0;
       const { findings, existing } = await this.repository.lockFindings(m, checks.map((c) => c.file.fileId));
       const events: AuditEventInput[] = [];
       const unchanged: string[] = [];

@@ -26,22 +26,26 @@ export interface FixityFinding {
 export interface ClaimedSlice {
   files: FixityFile[];
   round: number;
-  /** True when this slice reached the end of the files: the next one starts a new round. */
+  /** True when this slice reaches the end of the files: the next one starts a new round. */
   roundCompleted: boolean;
 }
+
+/** How long a claimed slice stays reserved for the worker checking it (a crashed one is taken again after this). */
+export const FIXITY_LEASE_MS = 30 * 60_000;
 
 @Injectable()
 export class FixityRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Takes the next `size` files after the remembered cursor (keyset on the primary key) and moves
-   * the cursor past them in the same short transaction, so concurrent sweeps get disjoint slices
-   * and a restarted worker resumes where the last slice ended.
+   * Reserves the next `size` files after the remembered cursor (keyset on the primary key) under a
+   * lease; null while another slice holds it. The cursor itself moves in {@link completeSlice}, so
+   * a slice that failed (storage unreachable) or crashed is checked again, not skipped.
    */
-  claimSlice(size: number): Promise<ClaimedSlice> {
+  claimSlice(size: number, leaseMs = FIXITY_LEASE_MS): Promise<ClaimedSlice | null> {
     return this.dataSource.transaction(async (m) => {
-      const [state] = await m.query(`SELECT cursor_file_id, round FROM fixity_sweep_state WHERE id FOR UPDATE`);
+      const [state] = await m.query(`SELECT cursor_file_id, round, lease_until > now() AS leased FROM fixity_sweep_state WHERE id FOR UPDATE`);
+      if (state.leased) return null;
       const rows: Array<Record<string, unknown>> = await m.query(
         `SELECT f.id, f.version_id, v.document_id, v.version_no, d.case_file_id, f.variant, f.storage_key, f.sha256, f.size
            FROM document_files f
@@ -53,17 +57,7 @@ export class FixityRepository {
         [state.cursor_file_id, size],
       );
       const roundCompleted = rows.length < size;
-      await m.query(
-        `UPDATE fixity_sweep_state
-            SET cursor_file_id = $1,
-                round = round + $2::int,
-                round_started_at = CASE WHEN $2::int = 1 THEN now() ELSE round_started_at END,
-                last_round_completed_at = CASE WHEN $2::int = 1 THEN now() ELSE last_round_completed_at END,
-                files_checked = files_checked + $3,
-                updated_at = now()
-          WHERE id`,
-        [roundCompleted ? null : rows[rows.length - 1].id, roundCompleted ? 1 : 0, rows.length],
-      );
+      await m.query(`UPDATE fixity_sweep_state SET lease_until = now() + make_interval(secs => $1), updated_at = now() WHERE id`, [leaseMs / 1000]);
       return {
         round: state.round,
         roundCompleted,
@@ -80,6 +74,34 @@ export class FixityRepository {
         })),
       };
     });
+  }
+
+  /** Moves the cursor past a checked slice (to the start when it completed the round) and ends the lease. */
+  async completeSlice(m: EntityManager, slice: ClaimedSlice): Promise<void> {
+    const last = slice.files[slice.files.length - 1];
+    await m.query(
+      `UPDATE fixity_sweep_state
+          SET cursor_file_id = $1,
+              round = round + $2::int,
+              round_started_at = CASE WHEN $2::int = 1 THEN now() ELSE round_started_at END,
+              last_round_completed_at = CASE WHEN $2::int = 1 THEN now() ELSE last_round_completed_at END,
+              files_checked = files_checked + $3,
+              lease_until = NULL,
+              updated_at = now()
+        WHERE id`,
+      [slice.roundCompleted ? null : last.fileId, slice.roundCompleted ? 1 : 0, slice.files.length],
+    );
+  }
+
+  /** Gives a slice back unchecked (its check failed): the next run takes the same files. */
+  async releaseSlice(): Promise<void> {
+    await this.dataSource.query(`UPDATE fixity_sweep_state SET lease_until = NULL, updated_at = now() WHERE id`);
+  }
+
+  /** Where the sweep stands, for metrics. */
+  async progress(): Promise<{ round: number; lastRoundCompletedAt: Date | null }> {
+    const [r] = await this.dataSource.query(`SELECT round, last_round_completed_at FROM fixity_sweep_state WHERE id`);
+    return { round: Number(r.round), lastRoundCompletedAt: r.last_round_completed_at ?? null };
   }
 
   /** Findings of these files, locked; and which of the files still exist (disposal may have removed some meanwhile). */
