@@ -225,6 +225,32 @@ describe('web: search and document viewer (browser)', () => {
     await context.close();
   });
 
+  it('pages through many results, and the back button returns to the previous page', async () => {
+    const auth = { Authorization: `Bearer ${anna}` };
+    for (let n = 1; n <= 22; n++) {
+      const { pdf } = await toTextPdf([`Antrag auf Sondernutzung Nummer ${n}`]);
+      await stack.api.http().post(`/api/v1/case-files/${caseFile.id}/documents`).set(auth).field('title', `Sondernutzung Marktstand ${n}`).field('documentType', 'antrag').attach('file', pdf, `sondernutzung-${n}.pdf`).expect(201);
+    }
+    const { context, page, errors } = await newPage();
+    await signIn(page, stack, users.caseworker32, '/suche?q=Sondernutzung&documentType=antrag');
+    const status = page.getByRole('status').getByText(/Treffer für „Sondernutzung“/);
+    await expect(status.textContent()).resolves.toBe('22 Treffer für „Sondernutzung“ · Seite 1 von 2');
+    await expect(page.getByLabel('Dokumenttyp').inputValue()).resolves.toBe('antrag');
+    const results = page.getByRole('list', { name: 'Suchergebnisse' }).getByRole('listitem');
+    await expect(results.count()).resolves.toBe(20);
+    const paging = page.getByRole('navigation', { name: 'Seiten der Suchergebnisse' });
+    await paging.getByRole('link', { name: 'Nächste Seite' }).click();
+    await page.getByRole('status').getByText('22 Treffer für „Sondernutzung“ · Seite 2 von 2').waitFor();
+    expect(new URL(page.url()).searchParams.get('page')).toBe('2');
+    await expect(results.count()).resolves.toBe(2);
+    await expect(paging.getByRole('link', { name: 'Nächste Seite' }).count()).resolves.toBe(0);
+    await page.goBack();
+    await page.getByRole('status').getByText('22 Treffer für „Sondernutzung“ · Seite 1 von 2').waitFor();
+    await checkA11y(page, 'search-paging');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows a caseworker of another department a clear refusal, not the document', async () => {
     const { context, page } = await newPage();
     await signIn(page, stack, users.caseworker50, `/dokumente/${documentId}`);
