@@ -9,6 +9,7 @@ import { QueueModule } from '@app/queue';
 import { RecordsHttpModule } from '@app/records';
 import { RetentionHttpModule } from '@app/retention';
 import { SearchHttpModule } from '@app/search';
+import { SignInHttpModule } from '@app/sign-in';
 import { StorageModule } from '@app/storage';
 import { InboxHttpModule } from '@app/ingest';
 
@@ -28,6 +29,7 @@ import { InboxHttpModule } from '@app/ingest';
     RetentionHttpModule,
     SearchHttpModule,
     InboxHttpModule,
+    SignInHttpModule,
   ],
 })
 export class RecordsApiModule {}
