@@ -80,13 +80,18 @@ export class WebSessionRepository {
 
   /** Removes a session; returns its ID token (for the issuer's logout), or undefined when it was gone. */
   async delete(m: EntityManager | null, id: string): Promise<{ idToken: string | null } | undefined> {
-    const rows: Array<{ id_token: string | null }> = await (m ?? this.dataSource).query(`DELETE FROM web_sessions WHERE id = $1 RETURNING id_token`, [id]);
+    const rows = returned<{ id_token: string | null }>(await (m ?? this.dataSource).query(`DELETE FROM web_sessions WHERE id = $1 RETURNING id_token`, [id]));
     return rows[0] ? { idToken: rows[0].id_token } : undefined;
   }
 
   /** Removes every session whose idle or absolute expiry has passed; returns how many. */
   async deleteExpired(m: EntityManager, now: Date): Promise<number> {
-    const rows = await m.query(`DELETE FROM web_sessions WHERE idle_expires_at <= $1 OR expires_at <= $1 RETURNING 1`, [now]);
-    return rows.length;
+    return returned(await m.query(`DELETE FROM web_sessions WHERE idle_expires_at <= $1 OR expires_at <= $1 RETURNING 1`, [now])).length;
   }
+}
+
+/** The RETURNING rows of a DELETE: TypeORM's PostgreSQL driver answers `[rows, rowCount]` for DELETE and UPDATE. */
+function returned<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
 }
