@@ -278,10 +278,14 @@ describe('browser sign-in through the OpenID provider (e2e, Chromium)', () => {
     const page = await freshPage();
     await signIn(page, main, users.recordsManager);
     // while the issuer session lives, a new sign-in needs no password (single sign-on) ...
+    const before = (await sessionCookie(page, main))!;
     await page.goto(`${main.base}/auth/login?returnTo=/akten`);
     await page.waitForURL(`${main.base}/akten`);
     const { csrfToken } = json(await api(page, 'GET', '/api/v1/session'));
     const cookie = (await sessionCookie(page, main))!;
+    // the new sign-in replaced the browser's previous session
+    expect(cookie.value).not.toBe(before.value);
+    expect((await sessionsOf('rita.rm')).some((r) => r.token_sha256.equals(createHash('sha256').update(before.value).digest()))).toBe(false);
 
     const refused = await api(page, 'POST', '/auth/logout');
     expect(refused.status).toBe(403);

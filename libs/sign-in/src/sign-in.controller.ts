@@ -45,7 +45,7 @@ export class SignInController {
     for (const [k, v] of Object.entries(query)) if (typeof v === 'string') params[k] = v;
     const cookieName = params.state ? signInCookieName(params.state) : undefined;
     const request = cookieName ? decodeSignInRequest(readCookie(req.headers.cookie, cookieName)) : undefined;
-    const outcome = await this.signIn.complete(ctx, params, request);
+    const outcome = await this.signIn.complete(ctx, params, request, readCookie(req.headers.cookie, SESSION_COOKIE));
     res.setHeader('Cache-Control', 'no-store');
     if (cookieName) res.clearCookie(cookieName, { ...sessionCookieOptions(this.secure(req)), path: SIGN_IN_COOKIE_PATH });
     if (!outcome.ok) return res.redirect(302, failurePage(outcome.code));

@@ -21,6 +21,7 @@ describe('SignInService', () => {
     const created: unknown[] = [];
     const sessions = {
       transaction: (work: (m: unknown) => unknown) => work({}),
+      endByToken: async () => undefined,
       create: async (_m: unknown, actor: unknown, idToken: string) => {
         created.push({ actor, idToken });
         return { id: 's1', actor, csrfToken: 'c', expiresAt: new Date(), token: 't' };

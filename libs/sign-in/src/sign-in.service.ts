@@ -57,8 +57,11 @@ export class SignInService {
     }
   }
 
-  /** Finishes a sign-in at the callback: checks the state, exchanges the code, starts a session. */
-  async complete(ctx: RequestContext, params: Record<string, string>, request: SignInRequest | undefined): Promise<SignInOutcome> {
+  /**
+   * Finishes a sign-in at the callback: checks the state, exchanges the code, starts a session
+   * (ending the browser's previous one, whose cookie it replaces).
+   */
+  async complete(ctx: RequestContext, params: Record<string, string>, request: SignInRequest | undefined, previousSessionToken?: string): Promise<SignInOutcome> {
     try {
       if (params.error) {
         throw new SignInFailure(safeErrorCode(params.error), `the issuer answered ${params.error}${params.error_description ? `: ${params.error_description}` : ''}`);
@@ -74,6 +77,7 @@ export class SignInService {
         throw new SignInFailure('sign_in_failed', `the ID token names no person: ${(e as Error).message}`);
       }
       const session = await this.sessions.transaction(async (m) => {
+        if (previousSessionToken) await this.sessions.endByToken(m, previousSessionToken);
         const s = await this.sessions.create(m, actor, idToken);
         await this.audit.record(m, { ...ctx, actor }, { action: 'session.login', objectType: 'session', objectId: s.id, details: { issuer: this.config.oidc.issuer, expiresAt: s.expiresAt.toISOString() } });
         return s;

@@ -84,6 +84,11 @@ export class WebSessionRepository {
     return rows[0] ? { idToken: rows[0].id_token } : undefined;
   }
 
+  /** Removes the session a cookie value names, if any. */
+  async deleteByToken(m: EntityManager, tokenSha256: Buffer): Promise<void> {
+    await m.query(`DELETE FROM web_sessions WHERE token_sha256 = $1`, [tokenSha256]);
+  }
+
   /** Removes every session whose idle or absolute expiry has passed; returns how many. */
   async deleteExpired(m: EntityManager, now: Date): Promise<number> {
     return returned(await m.query(`DELETE FROM web_sessions WHERE idle_expires_at <= $1 OR expires_at <= $1 RETURNING 1`, [now])).length;

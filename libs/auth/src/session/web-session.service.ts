@@ -69,6 +69,11 @@ export class WebSessionService {
     return toSession(row);
   }
 
+  /** Ends the session a (previous) cookie value names, e.g. when the browser signs in again. */
+  async endByToken(m: EntityManager, token: string): Promise<void> {
+    if (/^[A-Za-z0-9_-]{43}$/.test(token)) await this.repository.deleteByToken(m, sha256(token));
+  }
+
   /** Ends a session; returns its ID token for the issuer's logout (undefined: it was already gone). */
   end(m: EntityManager, id: string): Promise<{ idToken: string | null } | undefined> {
     return this.repository.delete(m, id);
