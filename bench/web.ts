@@ -1,5 +1,5 @@
 /**
- * `npm run bench:web [-- --runs 5 --keep]`
+ * `npm run bench:web [-- --runs 5 --keep --detail]` (--detail: each run's requests and marks)
  *
  * The web application in Debian's Chromium against the real records API (scratch database,
  * storage directory and queue prefix of its own), signed in through the real sign-in as a
@@ -42,6 +42,7 @@ const ACCEPT = /übernehmen|annehmen|akzeptieren|bestätigen|ablegen|accept/i;
 async function main(): Promise<void> {
   const runs = Math.max(1, Number(arg('runs', '5')));
   const keep = process.argv.includes('--keep');
+  const detail = process.argv.includes('--detail');
   const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const dbUrl = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   dbUrl.pathname = `/eakte_bench_web_${runId}`;
@@ -161,7 +162,16 @@ async function main(): Promise<void> {
         const started = process.hrtime.bigint();
         await page.goto(`${stack.baseUrl}${path}`, { waitUntil: 'commit' });
         await ready(page);
-        return Number(process.hrtime.bigint() - started) / 1e6;
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+        if (detail) {
+          // where the time went, from the page's own clock (navigation start = 0)
+          const steps = await page.evaluate(() => [
+            ...performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname.replace(/^.*\//, '').slice(0, 24), Math.round(e.startTime), Math.round((e as unknown as { responseEnd: number }).responseEnd)]),
+            ...performance.getEntriesByType('mark').map((e) => [e.name, Math.round(e.startTime)]),
+          ]);
+          console.log(`    ${ms(elapsed)}: ${steps.map((s) => s.join(' ')).join(' | ')}`);
+        }
+        return elapsed;
       };
       let cold: number;
       const context = await browser.newContext({ storageState });

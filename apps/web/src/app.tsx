@@ -1,6 +1,7 @@
 import { lazy, ReactNode, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Loading } from './common/alerts';
+import { lazyScreen } from './common/lazy-screen';
 import { Layout } from './common/layout';
 import { homePathFor } from './common/navigation';
 import { NotFoundPage } from './common/not-found-page';
@@ -10,11 +11,11 @@ import { SignInPage } from './sign-in/sign-in-page';
 // Screens load on demand: the first screen's JavaScript stays small (bench:web measures it).
 const HomePage = lazy(() => import('./home/home-page'));
 const ScanCentrePage = lazy(() => import('./scan-centre/scan-centre-page'));
-const InboxPage = lazy(() => import('./inbox/inbox-page'));
+const InboxPage = lazyScreen(() => import('./inbox/inbox-page'), /^\/eingangskorb\/?$/);
 const CaseFileListPage = lazy(() => import('./case-files/case-file-list-page'));
 const CaseFilePage = lazy(() => import('./case-files/case-file-page'));
-const DocumentPage = lazy(() => import('./document/document-page'));
-const SearchPage = lazy(() => import('./search/search-page'));
+const DocumentPage = lazyScreen(() => import('./document/document-page'), /^\/dokumente\/[^/]+$/);
+const SearchPage = lazyScreen(() => import('./search/search-page'), /^\/suche\/?$/);
 const DashboardPage = lazy(() => import('./dashboard/dashboard-page'));
 const FilePlanPage = lazy(() => import('./file-plan/file-plan-page'));
 const LegalHoldsPage = lazy(() => import('./disposal/legal-holds-page'));

@@ -135,6 +135,9 @@ interface Prefetched {
   at: number;
   doc?: Promise<DocumentDetails>;
   text?: Promise<DocumentText>;
+  /** The answers once they are there (the screen's first render uses them without waiting). */
+  docValue?: DocumentDetails;
+  textValue?: DocumentText;
   content: Map<string, Promise<ArrayBuffer>>;
 }
 const PREFETCH_MS = 10_000;
@@ -146,13 +149,14 @@ async function fetchQuiet<T>(url: string, binary = false): Promise<T> {
   return (binary ? res.arrayBuffer() : res.json()) as Promise<T>;
 }
 
-export function prefetchDocument(id: string): void {
+export function prefetchDocument(id: string, then?: () => void): void {
   if (prefetched.has(id)) return;
   const doc = fetchQuiet<DocumentDetails>(documentPath(id));
   const text = fetchQuiet<DocumentText>(`${documentPath(id)}/text`);
   const entry: Prefetched = { at: Date.now(), doc, text, content: new Map() };
   doc
     .then((d) => {
+      entry.docValue = d;
       const version = d.versions.find((v) => v.versionNo === d.currentVersion);
       const r = renderingOf(version);
       if (r.kind !== 'none' && version) {
@@ -162,8 +166,9 @@ export function prefetchDocument(id: string): void {
         entry.content.set(url, content);
       }
     })
-    .catch(() => undefined);
-  text.catch(() => undefined);
+    .catch(() => undefined)
+    .finally(() => then?.());
+  text.then((t) => (entry.textValue = t)).catch(() => undefined);
   prefetched.set(id, entry);
 }
 
@@ -171,6 +176,12 @@ function fresh(id: string): Prefetched | undefined {
   const entry = prefetched.get(id);
   if (entry && Date.now() - entry.at > PREFETCH_MS) prefetched.delete(id);
   return prefetched.get(id);
+}
+
+/** The prefetched answers already there, for the screen's first render (not consumed). */
+export function peekDocument(id: string): { doc: DocumentDetails | null; text: DocumentText | null } {
+  const entry = fresh(id);
+  return { doc: entry?.doc ? (entry.docValue ?? null) : null, text: entry?.text ? (entry.textValue ?? null) : null };
 }
 
 /** The prefetched metadata and text of a document (once); on any failure, or without a prefetch, the normal requests. */

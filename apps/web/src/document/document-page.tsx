@@ -6,7 +6,7 @@ import { ErrorMessage, Loading } from '../common/alerts';
 import { registerMessages } from '../common/i18n';
 import { formatBytes, formatDateTime, formatReference } from '../common/format';
 import { Page } from '../common/page';
-import { contentUrl, DocumentDetails, DocumentText, DocumentVersion, FileVariant, prefetchDocument, renderingOf, takeDocument } from './document-api';
+import { contentUrl, DocumentDetails, DocumentText, DocumentVersion, FileVariant, peekDocument, prefetchDocument, renderingOf, takeDocument } from './document-api';
 import { DocumentDetailsView } from './document-details';
 import { documentMessages } from './messages';
 import { ImageView } from './image-view';
@@ -18,11 +18,10 @@ registerMessages('document', documentMessages);
 
 // Opened by its URL (a link, a bookmark, a reload): ask for the document and start pdf.js now,
 // while React is still getting the screen ready, not after it has committed.
+performance.mark('eakte:document-module');
 const opened = window.location.pathname.match(/^\/dokumente\/([^/?#]+)$/);
-if (opened) {
-  prefetchDocument(decodeURIComponent(opened[1]));
-  loadPdfJs().catch(() => undefined);
-}
+// pdf.js (a large script to evaluate) only once the content request is out, so it does not hold that back
+if (opened) prefetchDocument(decodeURIComponent(opened[1]), () => void loadPdfJs().catch(() => undefined));
 
 /**
  * Dokumentansicht (/dokumente/:id): the searchable PDF page by page with a selectable text layer,
@@ -34,8 +33,8 @@ export default function DocumentPage() {
   const { t } = useTranslation('document');
   const { id = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const [doc, setDoc] = useState<DocumentDetails | null>(null);
-  const [text, setText] = useState<DocumentText | null>(null);
+  const [doc, setDoc] = useState<DocumentDetails | null>(() => peekDocument(id).doc);
+  const [text, setText] = useState<DocumentText | null>(() => peekDocument(id).text);
   const [error, setError] = useState<unknown>(null);
   const [textError, setTextError] = useState<unknown>(null);
 
@@ -52,14 +51,19 @@ export default function DocumentPage() {
   );
 
   useEffect(() => {
-    // start pdf.js and its worker while the metadata is on its way
-    loadPdfJs().catch(() => undefined);
+    // start pdf.js and its worker while the metadata is on its way (opened by URL: see above)
+    performance.mark('eakte:document-mounted');
+    if (!opened) loadPdfJs().catch(() => undefined);
   }, []);
+  useEffect(() => {
+    if (doc) performance.mark('eakte:document-shown');
+  }, [doc]);
 
   useEffect(() => {
     const abort = new AbortController();
-    setDoc(null);
-    setText(null);
+    const ready = peekDocument(id);
+    setDoc(ready.doc);
+    setText(ready.text);
     setTextError(null);
     load(abort.signal);
     return () => abort.abort();

@@ -65,6 +65,7 @@ export function PdfViewer({ url, label }: { url: string; label: string }) {
 
   // fetch the bytes and pdf.js at the same time
   useEffect(() => {
+    performance.mark('eakte:pdf-viewer-mounted');
     const abort = new AbortController();
     let loaded: PDFDocumentProxy | null = null;
     setPdf(null);
