@@ -3,7 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../common/api-client';
 import { ErrorMessage, Loading, Notice } from '../common/alerts';
-import { formatDate, formatNumber, formatReference } from '../common/format';
+import { formatDate, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
 import { hasRole, useUser } from '../common/session';
@@ -144,8 +144,8 @@ export default function CaseFileListPage() {
       {!data && error === null && <Loading />}
       {data && (
         <>
-          <p className="kern-body kern-body--bold" role="status">
-            {t('caption', { count: data.total, formatted: formatNumber(data.total) })}
+          <p className="kern-sr-only" role="status">
+            {t('caption', { count: data.total })}
           </p>
           {data.total === 0 ? (
             <Notice tone="info" title={t('empty')} />

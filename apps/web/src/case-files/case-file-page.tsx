@@ -421,7 +421,7 @@ function UploadDocument({ caseFile, onUploaded }: { caseFile: CaseFileDetail; on
           {error !== null && <Refusal error={error} />}
           <div>
             <button type="submit" className="kern-btn kern-btn--primary" disabled={progress !== null}>
-              <span className="kern-icon kern-icon--upload" aria-hidden="true"></span>
+              <span className="kern-icon kern-icon--drive-folder-upload" aria-hidden="true"></span>
               <span className="kern-label">{t('uploadSubmit')}</span>
             </button>
           </div>
