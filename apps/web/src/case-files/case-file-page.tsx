@@ -173,7 +173,7 @@ export default function CaseFilePage() {
             </table>
           </div>
         )}
-        {canWork && <UploadDocument caseFile={caseFile} onUploaded={(title) => changed(t('uploaded', { title }))} />}
+        {canWork && <UploadDocument key={caseFile.status} caseFile={caseFile} onUploaded={(title) => changed(t('uploaded', { title }))} />}
       </section>
 
       <section aria-labelledby="history-heading" className="case-file-section">
