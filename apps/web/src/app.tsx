@@ -15,6 +15,14 @@ const CaseFileListPage = lazy(() => import('./case-files/case-file-list-page'));
 const CaseFilePage = lazy(() => import('./case-files/case-file-page'));
 const DocumentPage = lazy(() => import('./document/document-page'));
 const SearchPage = lazy(() => import('./search/search-page'));
+const DashboardPage = lazy(() => import('./dashboard/dashboard-page'));
+const FilePlanPage = lazy(() => import('./file-plan/file-plan-page'));
+const LegalHoldsPage = lazy(() => import('./disposal/legal-holds-page'));
+const DisposalPage = lazy(() => import('./disposal/disposal-page'));
+const DisposalOfferPage = lazy(() => import('./disposal/disposal-offer-page'));
+const AuditTrailPage = lazy(() => import('./audit/audit-trail-page'));
+const AuditVerifyPage = lazy(() => import('./audit/audit-verify-page'));
+const CaseFileHistoryPage = lazy(() => import('./audit/case-file-history-page'));
 
 function Home() {
   const user = useUser();
@@ -49,6 +57,14 @@ export function App() {
               <Route path="akten/:id" element={only(['caseworker', 'records_manager'], <CaseFilePage />)} />
               <Route path="dokumente/:id" element={only(['caseworker'], <DocumentPage />)} />
               <Route path="suche" element={only(['caseworker'], <SearchPage />)} />
+              <Route path="uebersicht" element={<DashboardPage />} />
+              <Route path="aktenplan" element={only(['records_manager'], <FilePlanPage />)} />
+              <Route path="loeschsperren" element={only(['records_manager'], <LegalHoldsPage />)} />
+              <Route path="aussonderung" element={only(['records_manager'], <DisposalPage />)} />
+              <Route path="aussonderung/angebote/:id" element={only(['records_manager'], <DisposalOfferPage />)} />
+              <Route path="protokoll" element={only(['auditor'], <AuditTrailPage />)} />
+              <Route path="protokoll/pruefung" element={only(['auditor'], <AuditVerifyPage />)} />
+              <Route path="protokoll/akten/:id" element={only(['auditor'], <CaseFileHistoryPage />)} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -12,6 +12,12 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/eingangskorb', labelKey: 'nav.inbox', roles: ['caseworker'] },
   { to: '/akten', labelKey: 'nav.caseFiles', roles: ['caseworker', 'records_manager'] },
   { to: '/suche', labelKey: 'nav.search', roles: ['caseworker'] },
+  { to: '/aktenplan', labelKey: 'nav.filePlan', roles: ['records_manager'] },
+  { to: '/loeschsperren', labelKey: 'nav.legalHolds', roles: ['records_manager'] },
+  { to: '/aussonderung', labelKey: 'nav.disposal', roles: ['records_manager'] },
+  { to: '/protokoll', labelKey: 'nav.auditTrail', roles: ['auditor'] },
+  { to: '/protokoll/pruefung', labelKey: 'nav.auditVerify', roles: ['auditor'] },
+  { to: '/uebersicht', labelKey: 'nav.dashboard', roles: ['scan_operator', 'caseworker', 'records_manager', 'auditor'] },
 ];
 
 export const navItemsFor = (roles: Role[]) => NAV_ITEMS.filter((i) => i.roles.some((r) => roles.includes(r)));
