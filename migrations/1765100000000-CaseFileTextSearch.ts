@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * for terms of three or more characters (pg_trgm is a trusted extension: the database owner may
  * create it). The extension stays on down(): other objects may use it by then.
  */
-export class CaseFileTextSearch1765000000000 implements MigrationInterface {
-  name = 'CaseFileTextSearch1765000000000';
+export class CaseFileTextSearch1765100000000 implements MigrationInterface {
+  name = 'CaseFileTextSearch1765100000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
