@@ -9,6 +9,7 @@ import { QueueModule } from '@app/queue';
 import { RecordsHttpModule } from '@app/records';
 import { RetentionHttpModule } from '@app/retention';
 import { SearchHttpModule } from '@app/search';
+import { SignInHttpModule } from '@app/sign-in';
 import { StorageModule } from '@app/storage';
 import { InboxHttpModule } from '@app/ingest';
 import { WebHostModule } from '@app/web-host';
@@ -32,6 +33,7 @@ import { MetricsModule } from '@app/metrics';
     SearchHttpModule,
     InboxHttpModule,
     WebHostModule,
+    SignInHttpModule,
   ],
 })
 export class RecordsApiModule {}
