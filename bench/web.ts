@@ -7,8 +7,10 @@
  *  (a) the JavaScript loaded for the first screen: every script response of the first navigation
  *      after sign-in (a fresh browser context, empty cache), each gzipped (level 9); target ≤ 250 KB;
  *  (b) navigation to an interactive inbox with 200 letters (200 `needs_review` documents of
- *      department 32 seeded with SQL, no OCR): from `page.goto('/eingangskorb')` until the 200th
- *      row and its accept button are visible and enabled; target < 1 s;
+ *      department 32 seeded with SQL, no OCR, each suggesting an open case file): from
+ *      `page.goto('/eingangskorb')` until the inbox reports the 200 letters and the last letter it
+ *      shows (the 200th, or the last of its first page when it pages) has a visible, enabled
+ *      accept button (letters found by role: row or list item); target < 1 s;
  *  (c) navigation to the first rendered page of a 50-page document in the viewer (a 50-page PDF
  *      made with pdf-lib, text on every page, stored as the document's searchable rendition): from
  *      `page.goto('/dokumente/:id')` until page 1's canvas has been painted; target < 1.5 s.
@@ -37,7 +39,7 @@ const ms = (n: number) => `${n.toFixed(0)} ms`;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 /** Words the inbox's accept button may carry (German first); the rows are found by their role. */
-const ACCEPT = /übernehmen|annehmen|akzeptieren|bestätigen|ablegen|accept/i;
+const ACCEPT = /übernehmen|annehmen|akzeptieren|accept/i;
 
 async function main(): Promise<void> {
   const runs = Math.max(1, Number(arg('runs', '5')));
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
   try {
     const anna = await stack.api.token(users.caseworker32);
     const auth = { Authorization: `Bearer ${anna}` };
-    const caseFile = (await stack.api.http().post('/api/v1/case-files').set(auth).send({ filePlanCode: '32.1.2', title: 'Benchmark Dokumentansicht' }).expect(201)).body as { id: string };
+    const caseFile = (await stack.api.http().post('/api/v1/case-files').set(auth).send({ filePlanCode: '32.1.2', title: 'Benchmark Dokumentansicht' }).expect(201)).body as { id: string; reference: string };
 
     // a 50-page PDF with text on every page, uploaded, and stored as its own searchable rendition
     const pdf = await PDFDocument.create();
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
       `WITH d AS (
          INSERT INTO documents (department_code, title, document_type, status, source, classification, ocr, created_by, created_at)
          SELECT '32', 'Eingang ' || n || ': Antrag auf Gaststättenerlaubnis', 'antrag', 'needs_review', 'scan',
-                jsonb_build_object('documentType', 'antrag', 'departmentCode', '32', 'caseFileReference', NULL, 'confidence', 0.72,
+                jsonb_build_object('documentType', 'antrag', 'departmentCode', '32', 'caseFileReference', $2::text, 'confidence', 0.72,
                                    'reasons', jsonb_build_array('department 32 predicted (p=0.72): Gaststätte, Schankerlaubnis')),
                 jsonb_build_object('pageCount', 1, 'meanConfidence', 91.5, 'skippedOcr', false), 'bench', now() - (n || ' seconds')::interval
            FROM generate_series(1, 200) n
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
        INSERT INTO document_files (version_id, variant, storage_key, sha256, size, mime_type, filename)
        SELECT v.id, 'original', f.storage_key, f.sha256, f.size, 'application/pdf', 'eingang.pdf'
          FROM v, (SELECT storage_key, sha256, size FROM document_files f JOIN document_versions dv ON dv.id = f.version_id WHERE dv.document_id = $1 AND f.variant = 'original') f`,
-      [doc.id],
+      [doc.id, caseFile.reference],
     );
 
     // sign in once; every measurement starts from that session (cookies), not from the sign-in
@@ -192,23 +194,28 @@ async function main(): Promise<void> {
       console.log(`${label}: cold ${ms(cold)}; warm runs ${times.map(ms).join(', ')}; median ${ms(m)} (target < ${target} ms) ${m < target ? 'met' : 'NOT met'}`);
     };
 
+    // the inbox may page its letters: ready when it reports the 200 letters and every letter it
+    // shows (all 200, or the first page of them) has a visible, enabled accept button
+    let shown = 0;
     await measure(
-      '(b) inbox with 200 letters until the 200th row and its accept button are interactive',
+      '(b) inbox with 200 letters until its letters and their accept buttons are interactive',
       '/eingangskorb',
       async (page) => {
-        const rows = page.getByRole('row').filter({ has: page.getByRole('button', { name: ACCEPT }) });
-        const row200 = rows.nth(199);
-        await row200.waitFor({ state: 'visible', timeout: 15_000 });
-        const accept = row200.getByRole('button', { name: ACCEPT }).first();
+        await page.getByRole('status').filter({ hasText: /\b200\b/ }).first().waitFor({ timeout: 15_000 });
+        const letters = page.getByRole('listitem').or(page.getByRole('row')).filter({ has: page.getByRole('button', { name: ACCEPT }) });
+        await letters.first().waitFor({ timeout: 15_000 });
+        shown = await letters.count();
+        const accept = letters.nth(shown - 1).getByRole('button', { name: ACCEPT }).first();
         await accept.waitFor({ state: 'visible', timeout: 15_000 });
         const deadline = Date.now() + 15_000;
         while (!(await accept.isEnabled())) {
-          if (Date.now() > deadline) throw new Error('the accept button of row 200 stayed disabled');
+          if (Date.now() > deadline) throw new Error(`the accept button of letter ${shown} stayed disabled`);
           await page.waitForTimeout(5);
         }
       },
       1000,
     );
+    if (shown && shown < 200) console.log(`    (the inbox shows ${shown} of the 200 letters per page; measured until the last of them is interactive)`);
 
     await measure(
       '(c) viewer: first page of a 50-page document painted',
