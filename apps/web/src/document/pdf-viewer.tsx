@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { apiBinary } from '../common/api-client';
 import { takeContent } from './document-api';
+import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { ErrorMessage, Notice } from '../common/alerts';
 import { formatPercent } from '../common/format';
 
@@ -21,11 +22,10 @@ let pdfjsLoading: Promise<PdfJsLoaded> | null = null;
  */
 export function loadPdfJs(): Promise<PdfJsLoaded> {
   pdfjsLoading ??= (async () => {
-    const library = import('pdfjs-dist/build/pdf.mjs');
-    const workerUrl = (await import('pdfjs-dist/build/pdf.worker.min.mjs?url')).default;
-    // the worker script (the larger part) compiles in its own thread while the library loads
+    // the worker script (the larger part) starts first and compiles in its own thread while the
+    // library loads and is evaluated here
     const port = new Worker(workerUrl, { type: 'module', name: 'pdf.js' });
-    const lib = await library;
+    const lib = await import('pdfjs-dist/build/pdf.mjs');
     lib.GlobalWorkerOptions.workerSrc = workerUrl;
     return { lib, worker: new lib.PDFWorker({ port: port as never }) };
   })();
