@@ -10,7 +10,7 @@ import { RecordsHttpModule } from '@app/records';
 import { RetentionHttpModule } from '@app/retention';
 import { SearchHttpModule } from '@app/search';
 import { StorageModule } from '@app/storage';
-import { InboxHttpModule } from '@app/ingest';
+import { IngestHttpModule, InboxHttpModule } from '@app/ingest';
 import { WebHostModule } from '@app/web-host';
 
 /** Records API: case files, documents, search, retention and the auditor's API. */
@@ -29,6 +29,9 @@ import { WebHostModule } from '@app/web-host';
     RetentionHttpModule,
     SearchHttpModule,
     InboxHttpModule,
+    // the scan centre's batch routes on the web application's origin (uploads are inspected here;
+    // OCR runs in the worker: no tesseract worker and no BullMQ processor starts in this process)
+    IngestHttpModule,
     WebHostModule,
   ],
 })
