@@ -24,6 +24,7 @@ export type BatchStatus = 'processing' | 'completed';
 
 export class BatchDocumentResponse {
   @ApiProperty() id: string;
+  @ApiPropertyOptional({ description: 'place of the file in the upload, from 0 (a duplicate shares its id with the original)' }) position?: number;
   @ApiProperty() filename: string;
   @ApiProperty({ enum: ['queued', 'processing', 'filed', 'needs_review', 'failed', 'rejected', 'duplicate'] }) status: BatchDocumentStatus;
   @ApiPropertyOptional() caseFileId?: string;

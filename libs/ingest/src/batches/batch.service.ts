@@ -96,7 +96,7 @@ export class BatchService {
           const existing = await this.batches.findDocumentByOriginalHash(m, intake.stored.sha256);
           if (existing) {
             duplicates.push({ position: intake.position, filename: intake.filename, duplicateOf: existing, sha256: intake.stored.sha256 });
-            results.push({ id: existing, filename: intake.filename, status: 'duplicate', duplicateOf: existing, error: 'identical content was already received' });
+            results.push({ id: existing, position: intake.position, filename: intake.filename, status: 'duplicate', duplicateOf: existing, error: 'identical content was already received' });
             continue;
           }
         }
@@ -131,7 +131,7 @@ export class BatchService {
           details: { batchId: id, filename: intake.filename, status, sha256: intake.stored?.sha256 ?? null, pageCount: intake.pageCount, error: intake.rejection },
         });
         if (status === 'queued') accepted.push(doc.id);
-        results.push({ id: doc.id, filename: intake.filename, status, ...(intake.rejection ? { error: intake.rejection } : {}) });
+        results.push({ id: doc.id, position: intake.position, filename: intake.filename, status, ...(intake.rejection ? { error: intake.rejection } : {}) });
       }
       if (duplicates.length) await this.batches.setDuplicates(m, id, duplicates);
       await this.audit.record(m, ctx, {
@@ -224,8 +224,8 @@ export class BatchService {
           const snap = await this.snapshot(batch, duplicateBatches);
           for (const d of snap.documents) {
             const key = `${d.status}|${d.caseFileId ?? ''}|${d.error ?? ''}`;
-            if (seen.get(d.id + d.filename) === key) continue;
-            seen.set(d.id + d.filename, key);
+            if (seen.get(`${d.position}`) === key) continue;
+            seen.set(`${d.position}`, key);
             subscriber.next({ type: 'document', data: { ...d } });
           }
           if (snap.status === 'completed' || Date.now() - started > EVENT_MAX_MS) {
@@ -289,7 +289,7 @@ export class BatchService {
       departmentCode: batch.departmentHint,
       receivedAt: batch.receivedAt ? new Date(batch.receivedAt).toISOString() : null,
       createdBy: { sub: batch.createdBySub, name: batch.createdByName },
-      documents: documents.map(({ position: _p, ...d }) => d),
+      documents,
     };
   }
 
