@@ -38,6 +38,7 @@ export const scanCentreMessages = {
       accepted_other: 'Stapel angenommen: {{count}} Dateien. Der Stand wird laufend aktualisiert.',
       another: 'Weiteren Stapel hochladen',
       openBatch: 'Stapel mit Erfassungsprotokoll öffnen',
+      resultHeading: 'Ihr Stapel',
     },
     errors: {
       tooLarge: 'Der Stapel ist zu groß: zu viele Dateien oder eine zu große Datei. Bitte teilen Sie ihn auf und laden Sie die Teile einzeln hoch.',
@@ -116,7 +117,6 @@ export const scanCentreMessages = {
       completed: 'abgeschlossen',
       processing: 'in Bearbeitung',
       empty: 'Sie haben noch keinen Stapel hochgeladen.',
-      chart: 'Verteilung der Ergebnisse',
       previous: 'Neuere Stapel',
       next: 'Ältere Stapel',
       pageOf: 'Seite {{page}} von {{pages}}',
@@ -213,6 +213,7 @@ export const scanCentreMessages = {
       accepted_other: 'Batch accepted: {{count}} files. Their state updates as it changes.',
       another: 'Upload another batch',
       openBatch: 'Open the batch with its capture record',
+      resultHeading: 'Your batch',
     },
     errors: {
       tooLarge: 'The batch is too large: too many files or a file too big. Please split it and upload the parts one by one.',
@@ -291,7 +292,6 @@ export const scanCentreMessages = {
       completed: 'complete',
       processing: 'in progress',
       empty: 'You have not uploaded a batch yet.',
-      chart: 'Distribution of results',
       previous: 'Newer batches',
       next: 'Older batches',
       pageOf: 'Page {{page}} of {{pages}}',

@@ -183,7 +183,7 @@ export function UploadPanel({ onUploaded, onCompleted }: { onUploaded: (b: Batch
     return (
       <section aria-labelledby={`${id}-result`} className="scan-centre__panel">
         <h2 id={`${id}-result`} className="kern-heading-medium" tabIndex={-1} ref={resultHeading}>
-          {t('table.caption')}
+          {t('upload.resultHeading')}
         </h2>
         <p className="kern-body">{t('upload.accepted', { count: accepted.documents.length })}</p>
         <LiveSummary batch={batch} live={live} />
