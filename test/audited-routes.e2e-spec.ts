@@ -21,7 +21,7 @@ function registeredRoutes(app: INestApplication): string[] {
       }
     }
   }
-  return [...out].filter((r) => !/^\w+ \/(health|api\/docs)/.test(r)).sort();
+  return [...out].filter((r) => !/^\w+ \/(health|metrics|api\/docs)/.test(r)).sort();
 }
 
 describe('every route writes its audit event (table-driven)', () => {

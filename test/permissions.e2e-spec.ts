@@ -6,7 +6,7 @@ import { startApp, TestApp, users } from './support/app';
 import { AppName, bearer, routeFixtures, servedBy, signUsers } from './support/audited-routes';
 import { CORE_ROUTES, PERMISSION_MATRIX, PERSONAS, Persona } from './support/permission-matrix';
 
-/** "METHOD /path" of every controller route an app serves (health and API docs are public on purpose). */
+/** "METHOD /path" of every controller route an app serves (health, metrics and API docs are public on purpose). */
 function registeredRoutes(app: INestApplication): string[] {
   const express = app.getHttpAdapter().getInstance();
   const stack: Array<{ route?: { path: string | string[]; methods: Record<string, boolean> } }> = (express.router ?? express._router).stack;
@@ -17,7 +17,7 @@ function registeredRoutes(app: INestApplication): string[] {
       for (const [m, on] of Object.entries(layer.route.methods)) if (on) out.add(`${m.toUpperCase()} ${p}`);
     }
   }
-  return [...out].filter((r) => !/^\w+ \/(health|api\/docs)/.test(r)).sort();
+  return [...out].filter((r) => !/^\w+ \/(health|metrics|api\/docs)/.test(r)).sort();
 }
 
 interface AuditRow {

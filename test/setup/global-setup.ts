@@ -23,6 +23,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.STORAGE_DIR = mkdtempSync(path.join(os.tmpdir(), `eakte-test-${runId}-`));
   process.env.AUTH_JWT_SECRET = 'test-secret-for-the-e-akte-suite';
   process.env.SEED_DEMO_DATA = 'true';
+  // suites keep their objects in storage directories of their own: a worker's fixity sweep over
+  // the shared database would report the others' objects missing (test/fixity.e2e-spec.ts turns it on)
+  process.env.FIXITY_SWEEP_EVERY_MINUTES = '0';
   process.env.EAKTE_TEST_RUN_ID = runId;
   const config = loadConfig();
   await preflight(config, { createDatabase: true });

@@ -12,12 +12,14 @@ import { SearchHttpModule } from '@app/search';
 import { StorageModule } from '@app/storage';
 import { IngestHttpModule, InboxHttpModule } from '@app/ingest';
 import { WebHostModule } from '@app/web-host';
+import { MetricsModule } from '@app/metrics';
 
 /** Records API: case files, documents, search, retention and the auditor's API. */
 @Module({
   imports: [
     ConfigModule,
     loggingModule('records-api'),
+    MetricsModule.forApp(),
     DatabaseModule,
     StorageModule,
     QueueModule,

@@ -8,9 +8,11 @@ import { QueueModule } from '@app/queue';
 import { RetentionWorkerModule } from '@app/retention';
 import { StorageModule } from '@app/storage';
 import { IngestWorkerModule } from '@app/ingest';
+import { MetricsModule } from '@app/metrics';
+import { FixityWorkerModule } from '@app/records';
 
-/** Worker: BullMQ processors only; HTTP serves nothing but /health. */
+/** Worker: BullMQ processors only; HTTP serves nothing but /health and /metrics. */
 @Module({
-  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, AuditWorkerModule, HealthModule, IngestWorkerModule, RetentionWorkerModule],
+  imports: [ConfigModule, loggingModule('worker'), MetricsModule.forApp({ workers: true }), DatabaseModule, StorageModule, QueueModule, AuditModule, AuditWorkerModule, HealthModule, IngestWorkerModule, RetentionWorkerModule, FixityWorkerModule],
 })
 export class WorkerModule {}

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { DomainError, ErrorCode, RequestContext } from '@app/common';
+import { Metrics } from '@app/metrics';
 import { AuditEventInput, AuditRecord, UnchainedAuditRecord, buildRecord } from './audit-event';
 import { AuditRepository } from './audit.repository';
 
@@ -25,11 +26,17 @@ export class AuditService implements OnModuleDestroy {
   private readonly logger = new Logger(AuditService.name);
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  /** `eakte_audit_append_duration_seconds{mode}`: in the caller's transaction, or a group of reads/denials. */
+  private readonly appendTimer?: (mode: 'transaction' | 'group') => () => void;
 
   constructor(
     private readonly repository: AuditRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Optional() metrics?: Metrics,
+  ) {
+    const h = metrics?.histogram({ name: 'eakte_audit_append_duration_seconds', help: 'Audit trail append latency by mode', labelNames: ['mode'] as const });
+    if (h) this.appendTimer = (mode) => h.startTimer({ mode });
+  }
 
   get enabled(): boolean {
     return this.config.audit.enabled;
@@ -42,6 +49,7 @@ export class AuditService implements OnModuleDestroy {
 
   async recordMany(manager: EntityManager, ctx: RequestContext, inputs: AuditEventInput[]): Promise<AuditRecord[]> {
     if (!this.enabled) return [];
+    const done = this.appendTimer?.('transaction');
     try {
       return await this.repository.append(
         manager,
@@ -49,6 +57,8 @@ export class AuditService implements OnModuleDestroy {
       );
     } catch (e) {
       throw this.unavailable(e);
+    } finally {
+      done?.();
     }
   }
 
@@ -67,10 +77,13 @@ export class AuditService implements OnModuleDestroy {
     try {
       while (this.pending.length) {
         const group = this.pending.splice(0, MAX_GROUP);
+        const done = this.appendTimer?.('group');
         try {
           await this.repository.appendStandalone(group.map((p) => p.record));
+          done?.();
           for (const p of group) p.resolve();
         } catch (e) {
+          done?.();
           const err = this.unavailable(e);
           for (const p of group) p.reject(err);
         }

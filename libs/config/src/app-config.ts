@@ -65,6 +65,9 @@ export const configSchema = z
     SEARCH_EXCERPT_CHARS: z.coerce.number().int().min(200).max(1_000_000).default(8000),
     SEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
     WEB_DIR: z.string().default('./dist/web'),
+    METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+    FIXITY_SWEEP_EVERY_MINUTES: z.coerce.number().min(0).default(60),
+    FIXITY_SLICE_SIZE: z.coerce.number().int().min(1).max(100_000).default(200),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3' && !env.S3_ENDPOINT) {
@@ -116,10 +119,14 @@ export interface AppConfig {
   search: { candidates: number; excerptChars: number; timeoutMs: number };
   /** The built web application the records API serves from `/`. */
   web: { dir: string };
+  /** `GET /metrics`: bearer token required when set (secret); otherwise only loopback clients are answered. */
+  metrics: { token?: string };
+  /** Fixity sweep (TR-ESOR integrity check): every `everyMinutes` (0: no schedule), re-hash the next `sliceSize` stored files. */
+  fixity: { everyMinutes: number; sliceSize: number };
 }
 
 /** Names of variables whose values must never reach logs. */
-export const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'S3_SECRET_KEY', 'S3_ACCESS_KEY', 'AUDIT_ANCHOR_KEY', 'DATABASE_URL'];
+export const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'S3_SECRET_KEY', 'S3_ACCESS_KEY', 'AUDIT_ANCHOR_KEY', 'DATABASE_URL', 'METRICS_TOKEN'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -182,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ingest: { maxFiles: e.INGEST_MAX_FILES, staleMinutes: e.INGEST_STALE_MINUTES, sweepEveryMinutes: e.INGEST_SWEEP_EVERY_MINUTES, retrainEvery: e.CLASSIFIER_RETRAIN_EVERY },
     search: { candidates: e.SEARCH_CANDIDATES, excerptChars: e.SEARCH_EXCERPT_CHARS, timeoutMs: e.SEARCH_TIMEOUT_MS },
     web: { dir: path.resolve(e.WEB_DIR) },
+    metrics: { token: e.METRICS_TOKEN },
+    fixity: { everyMinutes: e.FIXITY_SWEEP_EVERY_MINUTES, sliceSize: e.FIXITY_SLICE_SIZE },
   };
 }
 

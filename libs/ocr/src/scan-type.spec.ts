@@ -15,5 +15,7 @@ describe('scanTypeOf', () => {
     expect(scanTypeOf(Buffer.from('PK\u0003\u0004'))).toBeUndefined();
     expect(scanTypeOf(Buffer.from('<html>%PDF'.padStart(2000, ' ')))).toBeUndefined();
     expect(scanTypeOf(Buffer.alloc(0))).toBeUndefined();
+    // an HTML page quoting a PDF header within the first KiB is still HTML
+    expect(scanTypeOf(Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script>%PDF-1.4</body></html>'))).toBeUndefined();
   });
 });

@@ -21,6 +21,9 @@ export function scanTypeOf(head: Buffer): ScanMimeType | undefined {
     const sig = head.subarray(0, 4).toString('latin1');
     if (sig === 'II*\u0000' || sig === 'MM\u0000*' || sig === 'II+\u0000' || sig === 'MM\u0000+') return 'image/tiff';
   }
+  if (head.length >= 5 && head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  // a markup document (HTML, SVG, XML) is markup whatever it quotes, never a PDF
+  if (/^\uFEFF?\s*</.test(head.subarray(0, 1024).toString('utf8'))) return undefined;
   // PDF readers accept the header anywhere in the first 1024 bytes.
   if (head.subarray(0, 1024).includes('%PDF-')) return 'application/pdf';
   return undefined;

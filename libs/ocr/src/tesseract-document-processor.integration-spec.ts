@@ -16,6 +16,8 @@ import {
 } from '../../../test/support/scan-generator';
 import { DocumentProcessor, ScanRejectedError } from './document-processor';
 import { OcrModule } from './ocr.module';
+import { PDFDocument } from 'pdf-lib';
+import { activeContentOf } from './pdf/pdf-sanitizer';
 import { cyclicPageTreePdf, garbagePdf, giantPagePdf, passwordProtectedPdf, pixelBombPng } from './testing/hostile-files';
 import { TesseractDocumentProcessor } from './tesseract-document-processor';
 import { TesseractPool } from './tesseract/tesseract-pool';
@@ -169,7 +171,11 @@ describe('TesseractDocumentProcessor', () => {
       expect(result.skippedOcr).toBe(true);
       expect(result.pages[0]).toMatchObject({ source: 'text-layer', meanConfidence: null });
       expect(characterErrorRate(text, result.text)).toBeLessThanOrEqual(0.01);
-      expect(readFileSync(result.searchablePdfPath).equals(pdf)).toBe(true);
+      // the rendition is the original rewritten without active content; the original is untouched
+      expect(readFileSync(original).equals(pdf)).toBe(true);
+      const rendition = readFileSync(result.searchablePdfPath);
+      expect((await PDFDocument.load(rendition)).getPageCount()).toBe(1);
+      expect(await activeContentOf(rendition)).toEqual([]);
       expect(result.steps.join('\n')).toMatch(/text layer used/);
     });
 

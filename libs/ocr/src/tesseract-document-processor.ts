@@ -1,7 +1,8 @@
-import { copyFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { Metrics } from '@app/metrics';
 import sharp from 'sharp';
 
 type Sharp = ReturnType<typeof sharp>;
@@ -13,6 +14,7 @@ import {
   type ScanInspection,
 } from './document-processor';
 import { estimateSkew, isBlank, type GreyImage } from './image/page-analysis';
+import { sanitizePdf } from './pdf/pdf-sanitizer';
 import { openPageSource, type PageRaster, type PageSource, type ScanLimits } from './page-source';
 import { SearchablePdfBuilder, type SearchablePage } from './searchable-pdf-builder';
 import { TesseractPool } from './tesseract/tesseract-pool';
@@ -70,12 +72,16 @@ function fit(img: GreyImage, maxSide: number): Sharp {
 export class TesseractDocumentProcessor extends DocumentProcessor {
   private readonly logger = new Logger(TesseractDocumentProcessor.name);
   private readonly limits: ScanLimits;
+  /** `eakte_ocr_pages_total{source}`: pages processed (Prometheus derives pages/s with rate()). */
+  private readonly pagesProcessed?: { inc(labels: { source: string }, n?: number): void };
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly pool: TesseractPool,
+    @Optional() metrics?: Metrics,
   ) {
     super();
+    this.pagesProcessed = metrics?.counter({ name: 'eakte_ocr_pages_total', help: 'Pages processed by source (ocr, text-layer, blank)', labelNames: ['source'] as const });
     this.limits = {
       maxPages: config.upload.maxPages,
       maxPagePixels: OCR_DEFAULTS.maxPagePixels,
@@ -104,6 +110,7 @@ export class TesseractDocumentProcessor extends DocumentProcessor {
       let result: ProcessedDocument | undefined;
       if (source.hasTextLayer) result = await this.useTextLayer(filePath, source, options, steps);
       if (!result) result = await this.recognise(source, options, steps);
+      for (const p of result.pages) this.pagesProcessed?.inc({ source: p.source });
       const secs = (Date.now() - started) / 1000;
       steps.push(`finished in ${secs.toFixed(1)} s`);
       this.logger.log(
@@ -115,7 +122,11 @@ export class TesseractDocumentProcessor extends DocumentProcessor {
     }
   }
 
-  /** Born-digital PDF: take the text layer, keep the original as the searchable rendition. */
+  /**
+   * Born-digital PDF: take the text layer; the searchable rendition is a copy of the original
+   * without active content (scripts, automatic actions, launch actions, embedded files). When
+   * pdf-lib cannot rewrite it, the pages are rendered and recognised instead.
+   */
   private async useTextLayer(filePath: string, source: PageSource, options: ProcessOptions, steps: string[]): Promise<ProcessedDocument | undefined> {
     const pages: ProcessedPage[] = [];
     for (let pageNo = 1; pageNo <= source.pageCount; pageNo++) {
@@ -127,10 +138,20 @@ export class TesseractDocumentProcessor extends DocumentProcessor {
       }
       pages.push({ pageNo, text, meanConfidence: null, rotation: 0, skewDegrees: 0, source: 'text-layer' });
     }
+    let sanitized;
+    try {
+      sanitized = await sanitizePdf(await readFile(filePath));
+    } catch (e) {
+      steps.push(`text layer present but the PDF cannot be rewritten without active content (${(e as Error).message}): OCR of all pages`);
+      return undefined;
+    }
     const searchablePdfPath = path.join(options.workDir, SEARCHABLE_PDF_NAME);
-    await copyFile(filePath, searchablePdfPath);
+    await writeFile(searchablePdfPath, sanitized.bytes);
     pages.forEach((p) => options.onPage?.(p));
-    steps.push(`text layer used on all ${pages.length} page(s): OCR skipped; searchable rendition = copy of the original`);
+    steps.push(
+      `text layer used on all ${pages.length} page(s): OCR skipped; searchable rendition = copy of the original` +
+        (sanitized.removed.length ? ` without active content (removed: ${sanitized.removed.join(', ')})` : ''),
+    );
     return {
       pageCount: pages.length,
       pages,

@@ -13,6 +13,8 @@ export enum QueueName {
   Audit = 'audit',
   /** Retention sweep, destruction, hand-over. */
   Retention = 'retention',
+  /** Fixity sweep: stored files re-hashed in slices (TR-ESOR integrity check). */
+  Fixity = 'fixity',
 }
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

@@ -21,3 +21,7 @@ export * from './seed/seed.service';
 export * from './records.module';
 export * from './records-http.module';
 export * from './uuid-param';
+export * from './fixity/fixity.repository';
+export * from './fixity/fixity-sweep.service';
+export * from './fixity/fixity-worker.module';
+export * from './fixity/jobs/fixity-sweep.job';

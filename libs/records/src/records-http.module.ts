@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CaseFileController } from './case-files/case-file.controller';
 import { DepartmentController } from './departments/department.controller';
 import { DocumentController } from './documents/document.controller';
+import { DocumentMetrics } from './documents/document-metrics';
 import { FilePlanController } from './file-plan/file-plan.controller';
 import { RecordsModule } from './records.module';
 
@@ -9,5 +10,6 @@ import { RecordsModule } from './records.module';
 @Module({
   imports: [RecordsModule],
   controllers: [DepartmentController, FilePlanController, CaseFileController, DocumentController],
+  providers: [DocumentMetrics],
 })
 export class RecordsHttpModule {}

@@ -5,3 +5,5 @@ export * from './s3-object-storage';
 export * from './spool';
 export * from './storage.module';
 export * from './multipart';
+export * from './zip-type';
+export * from './storage-metrics';

@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { Metrics } from '@app/metrics';
+import { instrumentStorage } from './storage-metrics';
 import { FsObjectStorage } from './fs-object-storage';
 import { ObjectStorage } from './object-storage';
 import { S3ObjectStorage } from './s3-object-storage';
@@ -14,9 +16,9 @@ export function createObjectStorage(config: Pick<AppConfig, 'storage'>): ObjectS
   providers: [
     {
       provide: ObjectStorage,
-      inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) => {
-        const storage = createObjectStorage(config);
+      inject: [APP_CONFIG, { token: Metrics, optional: true }],
+      useFactory: async (config: AppConfig, metrics?: Metrics) => {
+        const storage = metrics ? instrumentStorage(createObjectStorage(config), metrics) : createObjectStorage(config);
         await storage.ensureReady();
         return storage;
       },

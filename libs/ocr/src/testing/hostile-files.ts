@@ -1,5 +1,5 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 
 /**
  * Builders of hostile or broken scans for tests (generated in the test itself, so `npm test`
@@ -78,4 +78,36 @@ export async function giantPagePdf(sizePt = 200_000): Promise<Buffer> {
   const doc = await PDFDocument.create();
   doc.addPage([sizePt, sizePt]);
   return Buffer.from(await doc.save());
+}
+
+/**
+ * A born-digital letter (real text layer) carrying every kind of active content a rendition must
+ * not keep: an `/OpenAction` JavaScript action, `/AA` additional actions on the catalog and the
+ * page, a `/JavaScript` name tree, a `/Launch` action behind a link, a `/FileAttachment`
+ * annotation and an embedded file in `/EmbeddedFiles`.
+ */
+export async function activeContentPdf(lines: string[] = ['Antrag auf Erteilung einer Gaststaettenerlaubnis', 'Cafe Mueller, Hauptstrasse 1']): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([595, 842]);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  lines.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - i * 20, size: 12, font }));
+  const ctx = doc.context;
+  const action = (js: string) => ctx.register(ctx.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of(js) }));
+  doc.catalog.set(PDFName.of('OpenAction'), action('app.alert("pwned by OpenAction")'));
+  doc.catalog.set(PDFName.of('AA'), ctx.obj({ WC: action('app.alert("will close")') }));
+  const payload = ctx.register(ctx.flateStream('MZ embedded payload', { Type: 'EmbeddedFile' }));
+  const filespec = ctx.register(ctx.obj({ Type: 'Filespec', F: PDFString.of('payload.exe'), EF: { F: payload } }));
+  doc.catalog.set(
+    PDFName.of('Names'),
+    ctx.obj({
+      JavaScript: ctx.register(ctx.obj({ Names: [PDFString.of('init'), action('app.alert("name tree")')] })),
+      EmbeddedFiles: ctx.register(ctx.obj({ Names: [PDFString.of('payload.exe'), filespec] })),
+    }),
+  );
+  const launch = ctx.register(ctx.obj({ S: 'Launch', F: PDFString.of('cmd.exe') }));
+  const link = ctx.register(ctx.obj({ Type: 'Annot', Subtype: 'Link', Rect: [50, 700, 200, 720], A: launch }));
+  const attachment = ctx.register(ctx.obj({ Type: 'Annot', Subtype: 'FileAttachment', Rect: [50, 650, 70, 670], FS: filespec }));
+  page.node.set(PDFName.of('Annots'), ctx.obj([link, attachment]));
+  page.node.set(PDFName.of('AA'), ctx.obj({ O: action('app.alert("page open")') }));
+  return doc.save({ useObjectStreams: false });
 }

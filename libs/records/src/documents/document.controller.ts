@@ -6,6 +6,7 @@ import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { NoControlCharacters, RequestContext, Role } from '@app/common';
+import { isPassiveContentType } from '@app/storage';
 import { UuidParam } from '../uuid-param';
 import { ContentQuery, DocumentResponse } from './document.dto';
 import { DocumentService } from './document.service';
@@ -24,10 +25,17 @@ export class UploadVersionFields {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) @NoControlCharacters({ multiLine: true }) comment?: string;
 }
 
-function contentDisposition(filename: string): string {
+/**
+ * `inline` only for passive types (PDF, images, plain text); anything a browser could run or
+ * render actively (HTML, XHTML, SVG, XML, unknown) is a download.
+ */
+function contentDisposition(filename: string, mimeType: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  return `${isPassiveContentType(mimeType) ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
+
+/** Document content never runs as the user: no scripts, no plugins, no requests, own origin. */
+export const CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'";
 
 @ApiTags('documents')
 @ApiBearerAuth()
@@ -69,6 +77,7 @@ export class DocumentController {
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Cache-Control', 'private, no-cache');
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     if (req.headers['if-none-match'] === tag) {
       c.stream.destroy();
       res.status(304);
@@ -78,7 +87,7 @@ export class DocumentController {
       res.status(206);
       res.setHeader('Content-Range', `bytes ${c.range.start}-${c.range.end}/${c.totalSize}`);
     }
-    return new StreamableFile(c.stream, { type: c.mimeType, length: c.size, disposition: contentDisposition(c.filename) });
+    return new StreamableFile(c.stream, { type: c.mimeType, length: c.size, disposition: contentDisposition(c.filename, c.mimeType) });
   }
 
   @Get('documents/:id/text')

@@ -22,6 +22,19 @@ export class DocumentRepository {
     return m ?? this.dataSource.manager;
   }
 
+  /**
+   * Documents per status, for metrics: one GROUP BY bounded by a statement timeout, so a scrape
+   * never holds the database (read-only transaction, nothing locked).
+   */
+  async countByStatus(timeoutMs = 2000): Promise<Array<{ status: string; count: number }>> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SET TRANSACTION READ ONLY`);
+      await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+      const rows: Array<{ status: string; count: string }> = await m.query(`SELECT status, count(*) AS count FROM documents GROUP BY status`);
+      return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
+    });
+  }
+
   findById(id: string, m?: EntityManager): Promise<Document | null> {
     return this.manager(m).getRepository(Document).findOne({ where: { id } });
   }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '@app/audit';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AccessDeniedError, DomainError, ErrorCode, RequestContext } from '@app/common';
-import { ObjectStorage, StoredObject, sniffContentType, FilePartInfo } from '@app/storage';
+import { ObjectStorage, StoredObject, sniffContentType, storedZipOfficeType, FilePartInfo } from '@app/storage';
 import { AccessPolicy } from '../access-policy';
 import { CaseFileService } from '../case-files/case-file.service';
 import { Document } from './document.entity';
@@ -14,8 +14,22 @@ import { DocumentResponse, toDocumentResponse } from './document.dto';
 import { DocumentRepository } from './document.repository';
 import { parseRange } from './http-range';
 
-/** Content types accepted for born-digital documents (judged by content, not by name). */
-export const RECORD_CONTENT_TYPES = ['application/pdf', 'image/tiff', 'image/png', 'image/jpeg', 'application/xml', 'text/plain', 'application/zip'];
+/**
+ * Content types accepted for born-digital documents (judged by content, not by name or declared
+ * type). Markup (HTML, XHTML, SVG, XML) is kept as received but only ever served as a download.
+ */
+export const RECORD_CONTENT_TYPES = [
+  'application/pdf',
+  'image/tiff',
+  'image/png',
+  'image/jpeg',
+  'application/xml',
+  'text/plain',
+  'application/zip',
+  'text/html',
+  'application/xhtml+xml',
+  'image/svg+xml',
+];
 
 export interface UploadedOriginal {
   stored: StoredObject;
@@ -56,19 +70,30 @@ export class DocumentService {
   /** Streams one uploaded file into storage, checking its type by content and its size. */
   async storeUpload(stream: Readable, info: FilePartInfo, allowed = RECORD_CONTENT_TYPES): Promise<UploadedOriginal> {
     let mimeType = 'application/octet-stream';
+    let head: Buffer = Buffer.alloc(0);
     const stored = await this.storage.put(stream, {
       maxBytes: this.config.upload.maxBytes,
-      inspect: (head) => {
-        const sniffed = sniffContentType(head);
+      inspect: (first) => {
+        const sniffed = sniffContentType(first);
         if (!sniffed || !allowed.includes(sniffed)) {
           throw new DomainError(ErrorCode.UnsupportedMediaType, `${info.filename}: content type ${sniffed ?? 'unknown'} is not accepted (allowed: ${allowed.join(', ')})`);
         }
-        mimeType = sniffed === 'application/zip' && /officedocument|opendocument/.test(info.declaredType) ? info.declaredType : sniffed;
+        mimeType = sniffed;
+        head = first;
       },
     });
     if (stored.size === 0) {
       await this.discardUpload({ stored, mimeType, filename: info.filename });
       throw DomainError.validation(`${info.filename} is empty`);
+    }
+    if (mimeType === 'application/zip') {
+      // an Office document only when the zip's own structure says so (never the declared type)
+      try {
+        mimeType = (await storedZipOfficeType(this.storage, stored.key, stored.size, head)) ?? mimeType;
+      } catch (e) {
+        await this.discardUpload({ stored, mimeType, filename: info.filename });
+        throw e;
+      }
     }
     return { stored, mimeType, filename: info.filename };
   }
