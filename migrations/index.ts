@@ -6,6 +6,7 @@ import { SearchTimeBuckets1764700000000 } from './1764700000000-SearchTimeBucket
 import { RetentionSweepKeyset1764800000000 } from './1764800000000-RetentionSweepKeyset';
 import { CaseFileCounts1764900000000 } from './1764900000000-CaseFileCounts';
 import { FixitySweep1765000000000 } from './1765000000000-FixitySweep';
+import { WebSessions1765000000100 } from './1765000000100-WebSessions';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has landed. */
-export const MIGRATIONS = [InitialSchema1764288000000, ScanIngest1764300400000, DocumentSearch1764500000000, RetentionDisposal1764650000000, SearchTimeBuckets1764700000000, RetentionSweepKeyset1764800000000, CaseFileCounts1764900000000, FixitySweep1765000000000];
+export const MIGRATIONS = [InitialSchema1764288000000, ScanIngest1764300400000, DocumentSearch1764500000000, RetentionDisposal1764650000000, SearchTimeBuckets1764700000000, RetentionSweepKeyset1764800000000, CaseFileCounts1764900000000, FixitySweep1765000000000, WebSessions1765000000100];

@@ -20,6 +20,8 @@
  */
 import type { Test } from 'supertest';
 import { DataSource } from 'typeorm';
+import { WebSessionService } from '@app/auth';
+import { Role } from '@app/common';
 import type { TestApp, TestUser } from './app';
 import { users } from './app';
 import { RETENTION_ROUTES } from '../retention-routes';
@@ -303,6 +305,31 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
   },
   // retention, legal holds, refused deletions and disposal: rows in test/retention-routes.ts
   ...RETENTION_ROUTES,
+
+  // ---- records API: browser sign-in (issue 10; the full flow runs in test/sign-in.e2e-spec.ts) ------
+  // GET /auth/login and GET /api/v1/session/options are public and write nothing, like /health
+  'GET /api/v1/session': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'session.read',
+    call: (c) => c.request('get', '/api/v1/session').expect(200),
+  },
+  'GET /auth/callback': {
+    app: 'records-api',
+    user: null,
+    action: 'session.login_failed',
+    call: (c) => c.request('get', '/auth/callback?error=access_denied&state=abc').expect(302).expect('Location', '/anmelden?fehler=access_denied'),
+  },
+  'POST /auth/logout': {
+    app: 'records-api',
+    user: null, // a browser session authenticates, not a bearer token
+    action: 'session.logout',
+    call: async (c) => {
+      const sessions = c.t.app.get(WebSessionService);
+      const s = await sessions.transaction((m) => sessions.create(m, { ...users.caseworker32, roles: [Role.Caseworker] }, null));
+      return c.request('post', '/auth/logout').set('Cookie', `eakte_session=${s.token}`).set('X-CSRF-Token', s.csrfToken).expect(200);
+    },
+  },
 };
 
 let fixtureSeq = 0;

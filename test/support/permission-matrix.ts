@@ -331,6 +331,21 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     call: async (c) => c.request('get', `/api/v1/disposal/offers/${(await c.fixtures.executedOffer('destroy')).id}/certificate?format=pdf`),
     expect: onlyFor('recordsManager', 200),
   },
+
+  // ---- browser sign-in (GET /auth/login and GET /api/v1/session/options are public, like /health) --
+  'GET /api/v1/session': { app: 'records-api', call: (c) => c.request('get', '/api/v1/session'), expect: anyone(200) },
+  // the issuer's answer, for anyone: here a refusal, which ends at the sign-in page
+  'GET /auth/callback': {
+    app: 'records-api',
+    call: (c) => c.request('get', '/auth/callback?error=access_denied&state=abc'),
+    expect: { anonymous: 302, scanOperator: 302, own: 302, other: 302, recordsManager: 302, auditor: 302, admin: 302 },
+  },
+  // ends a browser session: a bearer token is none (400 with the reason)
+  'POST /auth/logout': {
+    app: 'records-api',
+    call: (c) => c.request('post', '/auth/logout'),
+    expect: { anonymous: 401, scanOperator: 400, own: 400, other: 400, recordsManager: 400, auditor: 400, admin: 400 },
+  },
 };
 
 /** The routes of the records core (issue 2): each must be registered and have a row above. */

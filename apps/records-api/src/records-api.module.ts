@@ -9,6 +9,7 @@ import { QueueModule } from '@app/queue';
 import { RecordsHttpModule } from '@app/records';
 import { RetentionHttpModule } from '@app/retention';
 import { SearchHttpModule } from '@app/search';
+import { SignInHttpModule } from '@app/sign-in';
 import { StorageModule } from '@app/storage';
 import { IngestHttpModule, InboxHttpModule } from '@app/ingest';
 import { WebHostModule } from '@app/web-host';
@@ -35,6 +36,7 @@ import { MetricsModule } from '@app/metrics';
     // OCR runs in the worker: no tesseract worker and no BullMQ processor starts in this process)
     IngestHttpModule,
     WebHostModule,
+    SignInHttpModule,
   ],
 })
 export class RecordsApiModule {}

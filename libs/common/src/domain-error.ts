@@ -7,6 +7,8 @@ export enum ErrorCode {
   BadRequest = 'BadRequest',
   Unauthenticated = 'Unauthenticated',
   Forbidden = 'Forbidden',
+  /** A cookie-authenticated request changing state without the session's `X-CSRF-Token`. */
+  CsrfTokenInvalid = 'CsrfTokenInvalid',
   NotFound = 'NotFound',
   Conflict = 'Conflict',
   CaseFileClosed = 'CaseFileClosed',
@@ -28,6 +30,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.BadRequest]: 400,
   [ErrorCode.Unauthenticated]: 401,
   [ErrorCode.Forbidden]: 403,
+  [ErrorCode.CsrfTokenInvalid]: 403,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.CaseFileClosed]: 409,

@@ -34,6 +34,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWKS_URL/);
   });
 
+  it('configures browser sign-in and sessions', () => {
+    const c = loadConfig({});
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.oidc).toEqual({
+      enabled: false,
+      issuer: undefined,
+      clientId: undefined,
+      clientSecret: undefined,
+      redirectUri: 'http://localhost:3000/auth/callback',
+      scopes: 'openid profile',
+      postLogoutRedirectUri: 'http://localhost:3000/anmelden?abgemeldet=1',
+    });
+    expect(c.session).toEqual({ ttlMinutes: 480, idleMinutes: 60, cookieSecure: false });
+    expect(c.devIssuerPort).toBe(3003);
+    const p = loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://login.example/certs', AUTH_ISSUER: 'https://login.example', OIDC_CLIENT_ID: 'eakte', OIDC_CLIENT_SECRET: 's', OIDC_REDIRECT_URI: 'https://eakte.example/auth/callback' });
+    expect(p.host).toBe('0.0.0.0');
+    expect(p.session.cookieSecure).toBe(true);
+    expect(p.oidc).toMatchObject({ enabled: true, issuer: 'https://login.example', postLogoutRedirectUri: 'https://eakte.example/anmelden?abgemeldet=1' });
+    expect(loadConfig({ AUTH_ISSUER: 'https://a.example', OIDC_ISSUER: 'http://127.0.0.1:3003', OIDC_CLIENT_ID: 'x' }).oidc.issuer).toBe('http://127.0.0.1:3003');
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://login.example/certs', AUTH_ISSUER: 'https://login.example', OIDC_CLIENT_ID: 'eakte' })).toThrow(/OIDC_CLIENT_SECRET/);
+    expect(() => loadConfig({ OIDC_CLIENT_ID: 'eakte' })).toThrow(/AUTH_ISSUER: required/);
+    expect(() => loadConfig({ OIDC_SCOPES: 'profile' })).toThrow(/OIDC_SCOPES/);
+    expect(() => loadConfig({ SESSION_TTL_MINUTES: '0' })).toThrow(/SESSION_TTL_MINUTES/);
+  });
+
   it('masks passwords in URLs', () => {
     expect(redactUrl('postgres://u:secret@h:5432/db')).not.toContain('secret');
   });

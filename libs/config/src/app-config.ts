@@ -68,6 +68,19 @@ export const configSchema = z
     METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
     FIXITY_SWEEP_EVERY_MINUTES: z.coerce.number().min(0).default(60),
     FIXITY_SLICE_SIZE: z.coerce.number().int().min(1).max(100_000).default(200),
+    // the address the HTTP apps listen on (default: loopback outside production)
+    HOST: optionalString,
+    // browser sign-in (OpenID Connect, backend-for-frontend); OIDC_ISSUER defaults to AUTH_ISSUER
+    OIDC_ISSUER: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_REDIRECT_URI: optionalString.refine((v) => v === undefined || /^https?:\/\/[^/]+\/.*/.test(v), 'must be an absolute http(s) URL'),
+    OIDC_SCOPES: z.string().regex(/(^|\s)openid(\s|$)/, 'must contain openid').default('openid profile'),
+    OIDC_POST_LOGOUT_REDIRECT_URI: optionalString.refine((v) => v === undefined || /^https?:\/\/[^/]+/.test(v), 'must be an absolute http(s) URL'),
+    SESSION_TTL_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(480),
+    SESSION_IDLE_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(60),
+    SESSION_COOKIE_SECURE: bool.optional(),
+    DEV_ISSUER_PORT: port.default(3003),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3' && !env.S3_ENDPOINT) {
@@ -75,6 +88,12 @@ export const configSchema = z
     }
     if (env.NODE_ENV === 'production' && !env.AUTH_JWKS_URL && !env.AUTH_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWKS_URL (OIDC) or AUTH_JWT_SECRET in production' });
+    }
+    if (env.OIDC_CLIENT_ID && !env.OIDC_ISSUER && !env.AUTH_ISSUER) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_ISSUER'], message: 'required for browser sign-in when OIDC_CLIENT_ID is set' });
+    }
+    if (env.NODE_ENV === 'production' && env.OIDC_CLIENT_ID && !env.OIDC_CLIENT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_SECRET'], message: 'required in production when OIDC_CLIENT_ID is set (a confidential client)' });
     }
   });
 
@@ -123,10 +142,30 @@ export interface AppConfig {
   metrics: { token?: string };
   /** Fixity sweep (TR-ESOR integrity check): every `everyMinutes` (0: no schedule), re-hash the next `sliceSize` stored files. */
   fixity: { everyMinutes: number; sliceSize: number };
+  /** The address the HTTP apps listen on. */
+  host: string;
+  /**
+   * Browser sign-in: the records API as an OpenID Connect client (authorization code + PKCE) of
+   * `issuer`. `enabled` only when an issuer and a client id are configured.
+   */
+  oidc: {
+    enabled: boolean;
+    issuer?: string;
+    clientId?: string;
+    /** Secret: never logged. */
+    clientSecret?: string;
+    redirectUri: string;
+    scopes: string;
+    postLogoutRedirectUri: string;
+  };
+  /** Browser sessions (cookie `eakte_session`, stored in PostgreSQL). */
+  session: { ttlMinutes: number; idleMinutes: number; cookieSecure: boolean };
+  /** Port of the development issuer that `npm start` runs in development. */
+  devIssuerPort: number;
 }
 
 /** Names of variables whose values must never reach logs. */
-export const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'S3_SECRET_KEY', 'S3_ACCESS_KEY', 'AUDIT_ANCHOR_KEY', 'DATABASE_URL', 'METRICS_TOKEN'];
+export const SECRET_VARIABLES = ['AUTH_JWT_SECRET', 'S3_SECRET_KEY', 'S3_ACCESS_KEY', 'AUDIT_ANCHOR_KEY', 'DATABASE_URL', 'METRICS_TOKEN', 'OIDC_CLIENT_SECRET'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -145,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const driver = e.STORAGE_DRIVER ?? (e.S3_ENDPOINT ? 's3' : 'fs');
   const jwtSecret = e.AUTH_JWT_SECRET ?? (e.NODE_ENV === 'production' ? undefined : DEV_JWT_SECRET);
+  const oidcIssuer = e.OIDC_ISSUER ?? e.AUTH_ISSUER;
+  const redirectUri = e.OIDC_REDIRECT_URI ?? `http://localhost:${e.RECORDS_PORT}/auth/callback`;
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -191,6 +232,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     web: { dir: path.resolve(e.WEB_DIR) },
     metrics: { token: e.METRICS_TOKEN },
     fixity: { everyMinutes: e.FIXITY_SWEEP_EVERY_MINUTES, sliceSize: e.FIXITY_SLICE_SIZE },
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    oidc: {
+      enabled: !!oidcIssuer && !!e.OIDC_CLIENT_ID,
+      issuer: oidcIssuer,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      redirectUri,
+      scopes: e.OIDC_SCOPES.trim().split(/\s+/).join(' '),
+      postLogoutRedirectUri: e.OIDC_POST_LOGOUT_REDIRECT_URI ?? `${new URL(redirectUri).origin}/anmelden?abgemeldet=1`,
+    },
+    session: {
+      ttlMinutes: e.SESSION_TTL_MINUTES,
+      idleMinutes: e.SESSION_IDLE_MINUTES,
+      cookieSecure: e.SESSION_COOKIE_SECURE ?? e.NODE_ENV === 'production',
+    },
+    devIssuerPort: e.DEV_ISSUER_PORT,
   };
 }
 

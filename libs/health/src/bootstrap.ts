@@ -29,7 +29,7 @@ export async function runHttpApp(module: Type<unknown>, spec: HttpAppSpec): Prom
     const app = await createHttpApp(module, spec);
     await app.init();
     await spec.beforeListen?.(app, config);
-    await app.listen(spec.port(config), '0.0.0.0');
+    await app.listen(spec.port(config), config.host);
   } catch (e) {
     process.stderr.write(`${spec.name}: ${(e as Error).message}\n`);
     process.exit(1);
