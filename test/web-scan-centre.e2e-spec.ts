@@ -75,8 +75,9 @@ describe('web: scan centre (browser, real worker)', () => {
   async function openScanCentre(context: BrowserContext): Promise<{ page: Page; requests: string[] }> {
     const page = await context.newPage();
     const requests: string[] = [];
-    page.on('request', (r) => requests.push(`${r.resourceType()} ${r.method()} ${r.url()}`));
     await signIn(page, stack, users.scanOperator, '/scanstelle');
+    // from here on (sign-in itself visits the issuer): what the application asks for
+    page.on('request', (r) => requests.push(`${r.resourceType()} ${r.method()} ${r.url()}`));
     await page.getByRole('heading', { level: 1, name: 'Scanstelle' }).waitFor();
     return { page, requests };
   }
