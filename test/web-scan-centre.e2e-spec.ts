@@ -124,6 +124,7 @@ describe('web: scan centre (browser, real worker)', () => {
     await page.getByLabel('Dateien auswählen').setInputFiles(files);
     await page.getByText('4 Dateien ausgewählt').waitFor();
     await checkA11y(page, 'scan-centre-upload-form');
+    await screenshot(page, 'scan-centre-upload-form');
     await page.getByRole('button', { name: 'Stapel hochladen' }).click();
 
     await page.getByText('Stapel angenommen: 4 Dateien.').waitFor();

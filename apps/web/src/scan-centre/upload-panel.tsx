@@ -266,6 +266,7 @@ export function UploadPanel({ onUploaded, onCompleted }: { onUploaded: (b: Batch
 
         <fieldset className={`kern-fieldset scan-centre__files-fieldset${missingFiles ? ' kern-fieldset--error' : ''}`} disabled={sending}>
           <legend className="kern-label">{t('upload.files')}</legend>
+          <div className="kern-fieldset__body">
           <div
             className={`scan-centre__dropzone${dragging ? ' scan-centre__dropzone--active' : ''}`}
             onDragEnter={(e) => {
@@ -285,9 +286,6 @@ export function UploadPanel({ onUploaded, onCompleted }: { onUploaded: (b: Batch
             <p className="kern-body scan-centre__drop-title" aria-hidden="true">
               {t(dragging ? 'upload.dropActive' : 'upload.drop')}
             </p>
-            <label className="kern-label" htmlFor={`${id}-files`}>
-              {t('upload.choose')}
-            </label>
             <div className="kern-hint" id={`${id}-files-hint`}>
               {t('upload.dropHint')}
             </div>
@@ -305,6 +303,11 @@ export function UploadPanel({ onUploaded, onCompleted }: { onUploaded: (b: Batch
                 e.target.value = ''; // choosing the same file again adds it again
               }}
             />
+            {/* the native control's own words come from the browser's language: a label in ours opens it */}
+            <label className="kern-btn kern-btn--secondary scan-centre__choose" htmlFor={`${id}-files`}>
+              <span className="kern-icon kern-icon--add" aria-hidden="true"></span>
+              <span className="kern-label">{t('upload.choose')}</span>
+            </label>
             {missingFiles && (
               <p className="kern-error" id={`${id}-files-error`} role="alert">
                 <span className="kern-icon kern-icon--danger" aria-hidden="true"></span>
@@ -339,6 +342,7 @@ export function UploadPanel({ onUploaded, onCompleted }: { onUploaded: (b: Batch
               )}
             </div>
           )}
+          </div>
         </fieldset>
 
         {sending && <BatchFilesTable rows={sendingRows} departments={departments} />}
