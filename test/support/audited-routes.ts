@@ -303,6 +303,12 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
       return c.request('post', `/api/v1/documents/${doc.id}/filing`).send({ caseFileId: doc.caseFileId }).expect(200);
     },
   },
+  'POST /api/v1/documents/:id/forward': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'document.forward',
+    call: async (c) => c.request('post', `/api/v1/documents/${(await c.fixtures.inboxDocument()).id}/forward`).send({ departmentCode: '50' }).expect(200),
+  },
   // retention, legal holds, refused deletions and disposal: rows in test/retention-routes.ts
   ...RETENTION_ROUTES,
 

@@ -231,6 +231,11 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     },
     expect: caseworkerWork(200),
   },
+  'POST /api/v1/documents/:id/forward': {
+    app: 'records-api',
+    call: async (c) => c.request('post', `/api/v1/documents/${(await c.fixtures.inboxDocument()).id}/forward`).send({ departmentCode: '50', comment: 'Zuständigkeit Sozialamt' }),
+    expect: caseworkerWork(200),
+  },
 
   // ---- retention rules and legal holds ------------------------------------------------------------
   'PUT /api/v1/file-plan/:code/retention': {

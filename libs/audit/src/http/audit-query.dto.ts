@@ -50,6 +50,16 @@ export class AuditFilterQuery {
   @IsOptional()
   @IsUUID('all', { message: 'caseFileId must be a UUID' })
   caseFileId?: string;
+
+  @ApiPropertyOptional({ description: 'events from this sequence number on (e.g. around a break the verification found)' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'fromSeq must be a sequence number' })
+  fromSeq?: string;
+
+  @ApiPropertyOptional({ description: 'events up to this sequence number' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'toSeq must be a sequence number' })
+  toSeq?: string;
 }
 
 export class AuditEventsQuery extends AuditFilterQuery {

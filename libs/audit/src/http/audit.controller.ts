@@ -10,7 +10,7 @@ import { Ctx } from '../request-context';
 import { AuditEventPageResponse, AuditEventsQuery, AuditExportQuery, AuditFilterQuery, AuditVerifyQuery, AuditVerifyResponse } from './audit-query.dto';
 
 function filterOf(q: AuditFilterQuery): AuditFilter {
-  return { from: q.from, to: q.to, actor: q.actor, action: q.action, objectType: q.objectType, objectId: q.objectId, caseFileId: q.caseFileId };
+  return { from: q.from, to: q.to, fromSeq: q.fromSeq, toSeq: q.toSeq, actor: q.actor, action: q.action, objectType: q.objectType, objectId: q.objectId, caseFileId: q.caseFileId };
 }
 
 /** The auditor's API: query, export and verify the audit trail (no document content). */

@@ -4,7 +4,7 @@ import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
 import { Page, RequestContext, Role } from '@app/common';
 import { DocumentResponse, UuidParam } from '@app/records';
-import { FileDocumentDto, InboxItemResponse, InboxPageResponse, InboxQuery } from './inbox.dto';
+import { FileDocumentDto, ForwardDocumentDto, InboxForwardingResponse, InboxItemResponse, InboxPageResponse, InboxQuery } from './inbox.dto';
 import { InboxService } from './inbox.service';
 
 @ApiTags('inbox')
@@ -25,5 +25,13 @@ export class InboxController {
   @Roles(Role.Caseworker)
   file(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() dto: FileDocumentDto): Promise<DocumentResponse> {
     return this.inbox.file(ctx, id, dto);
+  }
+
+  /** Sends a letter waiting in this department's inbox to another department's inbox. */
+  @Post('documents/:id/forward')
+  @HttpCode(200)
+  @Roles(Role.Caseworker)
+  forward(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() dto: ForwardDocumentDto): Promise<{ id: string; departmentCode: string; status: string; forwarded: InboxForwardingResponse }> {
+    return this.inbox.forward(ctx, id, dto);
   }
 }

@@ -4,8 +4,9 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '@app/audit';
 import { ClassifierTraining } from '@app/classification';
 import { AccessDeniedError, Clock, DomainError, ErrorCode, hasRole, Page, pageParams, RequestContext, Role } from '@app/common';
-import { AccessPolicy, CaseFileRepository, DocumentRepository, DocumentResponse, DocumentService } from '@app/records';
-import { FileDocumentDto, InboxItemResponse, InboxQuery } from './inbox.dto';
+import { AccessPolicy, CaseFileRepository, DepartmentService, Document, DocumentRepository, DocumentResponse, DocumentService } from '@app/records';
+import { FileDocumentDto, ForwardDocumentDto, InboxForwardingResponse, InboxItemResponse, InboxQuery, InboxSuggestionResponse, SuggestedCaseFileResponse } from './inbox.dto';
+import { describeReason } from './suggestion-reasons';
 import { InboxRepository } from './inbox.repository';
 
 /**
@@ -20,6 +21,7 @@ export class InboxService {
     private readonly documents: DocumentRepository,
     private readonly documentService: DocumentService,
     private readonly caseFiles: CaseFileRepository,
+    private readonly departmentService: DepartmentService,
     private readonly training: ClassifierTraining,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -32,6 +34,8 @@ export class InboxService {
     const departments = q.departmentCode ? [q.departmentCode] : own;
     const { page, pageSize, offset } = pageParams(q);
     const { items, total } = await this.inbox.list(departments, offset, pageSize);
+    const references = [...new Set(items.map((d) => d.classification?.caseFileReference).filter((r): r is string => !!r))];
+    const referenced = new Map((await this.inbox.caseFilesByReference(references)).map((c) => [c.reference, c]));
     await this.audit.recordAccess(ctx, { action: 'inbox.read', objectType: 'inbox', objectId: departments.join(','), details: { departments, page, pageSize, total } });
     return {
       items: items.map((d) => ({
@@ -42,12 +46,66 @@ export class InboxService {
         batchId: d.batchId,
         classification: (d.classification as unknown as Record<string, unknown>) ?? null,
         ocr: (d.ocr as unknown as Record<string, unknown>) ?? null,
+        suggestion: this.suggestionOf(ctx, d, referenced),
+        forwarded: forwardingOf(d),
         createdAt: d.createdAt.toISOString(),
       })),
       page,
       pageSize,
       total,
     };
+  }
+
+  /** The pipeline's suggestion; the suggested case file only where the caller may work on it. */
+  private suggestionOf(ctx: RequestContext, d: Document, referenced: Map<string, SuggestedCaseFileResponse>): InboxSuggestionResponse | null {
+    const c = d.classification as (Document['classification'] & { documentTypeConfidence?: number | null }) | null;
+    if (!c) return null;
+    const caseFile = c.caseFileReference ? referenced.get(c.caseFileReference) : undefined;
+    return {
+      departmentCode: c.departmentCode ?? null,
+      documentType: c.documentType ?? null,
+      documentTypeConfidence: typeof c.documentTypeConfidence === 'number' ? c.documentTypeConfidence : null,
+      confidence: typeof c.confidence === 'number' ? c.confidence : 0,
+      caseFileReference: c.caseFileReference ?? null,
+      caseFile: caseFile && AccessPolicy.canWork(ctx.actor, caseFile.departmentCode) ? { ...caseFile } : null,
+      reasons: (Array.isArray(c.reasons) ? c.reasons : []).filter((r): r is string => typeof r === 'string').map(describeReason),
+    };
+  }
+
+  /**
+   * Sends an inbox letter to another department's inbox: only a caseworker of the department it
+   * waits in; audited (with the comment as the reason); the letter keeps its suggestion.
+   */
+  async forward(ctx: RequestContext, documentId: string, dto: ForwardDocumentDto): Promise<{ id: string; departmentCode: string; status: string; forwarded: InboxForwardingResponse }> {
+    const known = await this.departmentService.exists(dto.departmentCode);
+    return this.dataSource.transaction(async (m) => {
+      const doc = await this.documents.findByIdForUpdate(m, documentId);
+      if (!doc) throw DomainError.notFound('document', documentId);
+      if (!AccessPolicy.canWork(ctx.actor, doc.departmentCode)) {
+        if (AccessPolicy.canReadMetadata(ctx.actor, doc.departmentCode)) throw DomainError.forbidden('only caseworkers of the inbox department may forward this document');
+        throw new AccessDeniedError('document', documentId, 'document', doc.caseFileId);
+      }
+      if (!known) throw DomainError.validation(`unknown department ${dto.departmentCode}`, [{ field: 'departmentCode', errors: ['unknown department'] }]);
+      if (doc.status !== 'needs_review') throw DomainError.conflict(`document is ${doc.status}, not waiting in an inbox`);
+      if (doc.departmentCode === dto.departmentCode) throw DomainError.conflict(`document already waits in the inbox of department ${dto.departmentCode}`);
+      const forwarded: InboxForwardingResponse = {
+        fromDepartmentCode: doc.departmentCode!,
+        toDepartmentCode: dto.departmentCode,
+        by: ctx.actor!.sub,
+        byName: ctx.actor!.name ?? null,
+        at: this.clock.now().toISOString(),
+        comment: dto.comment ?? null,
+      };
+      await this.inbox.forward(m, documentId, dto.departmentCode, { ...forwarded });
+      await this.audit.record(m, ctx, {
+        action: 'document.forward',
+        objectType: 'document',
+        objectId: documentId,
+        reason: dto.comment ?? null,
+        details: { from: forwarded.fromDepartmentCode, to: forwarded.toDepartmentCode, comment: forwarded.comment },
+      });
+      return { id: documentId, departmentCode: dto.departmentCode, status: doc.status, forwarded };
+    });
   }
 
   /** Files an inbox document: caller must work for the inbox's and the case file's department; the case file must be open. */
@@ -88,4 +146,9 @@ export class InboxService {
     await this.training.noteFiling('correction');
     return this.documentService.describe((await this.documents.findById(result))!);
   }
+}
+
+function forwardingOf(d: Document): InboxForwardingResponse | null {
+  const f = (d.classification as unknown as { forwarded?: InboxForwardingResponse } | null)?.forwarded;
+  return f && typeof f === 'object' && typeof f.toDepartmentCode === 'string' ? f : null;
 }

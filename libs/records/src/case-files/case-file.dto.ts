@@ -53,6 +53,20 @@ export class ListCaseFilesQuery extends PageQueryDto {
   @Length(1, 16)
   @NoControlCharacters()
   status?: string;
+
+  @ApiPropertyOptional({ description: 'file plan unit: case files of this unit and of the units below it', example: '32.1' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @NoControlCharacters()
+  filePlanCode?: string;
+
+  @ApiPropertyOptional({ description: 'text: every word must occur in the Aktenzeichen or the title (case-insensitive); for search as you type', example: 'Müller 2026/0001' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @NoControlCharacters()
+  q?: string;
 }
 
 export class CaseFileResponse {

@@ -18,6 +18,10 @@ export interface CaseFileFilter {
   reference?: string;
   departments: string[] | null;
   status?: string;
+  /** A file plan unit: its own case files and those of the units below it. */
+  filePlanCode?: string;
+  /** Words that must each occur in the reference or the title (case-insensitive). */
+  text?: string;
   offset: number;
   limit: number;
 }
@@ -74,6 +78,15 @@ const LIST_VERSIONS = `SELECT k.key, coalesce(sum(n.n), 0)::int AS total, coales
  * carry an RFC 4122 version, so class-validator's `isUUID` is too strict here (`ParseUUIDPipe` is not).
  */
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** LIKE pattern text for a literal string (`\` is PostgreSQL's default escape). */
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The words of a text filter, lower-cased (at most 8; whitespace separates them). */
+export function textTerms(text: string | undefined): string[] {
+  if (!text) return [];
+  return [...new Set(text.toLowerCase().split(/\s+/).filter(Boolean))].slice(0, 8);
+}
 
 interface ListVersion {
   total: number;
@@ -167,6 +180,20 @@ export class CaseFileRepository {
       where.push(`status = $${values.length}`);
       shape += 's';
     }
+    if (f.filePlanCode) {
+      values.push(f.filePlanCode, `${escapeLike(f.filePlanCode)}.%`);
+      where.push(`(file_plan_code = $${values.length - 1} OR file_plan_code LIKE $${values.length})`);
+      shape += 'p';
+    }
+    const terms = textTerms(f.text);
+    if (terms.length) {
+      // one parameter per term: the statement's shape (its prepared name) counts them
+      for (const term of terms) {
+        values.push(`%${escapeLike(term)}%`);
+        where.push(`lower(reference || ' ' || title) LIKE $${values.length}`);
+      }
+      shape += `q${terms.length}`;
+    }
     const list: ListQuery = { shape, condition: where.length ? `WHERE ${where.join(' AND ')}` : '', values };
     if (shape === '' || shape === 'd') {
       const key = `${shape}:${shape ? f.departments![0] : ''}`;
@@ -191,7 +218,8 @@ export class CaseFileRepository {
 
   /** The total and the list's version (see the case_file_counts migration), as the first part of a statement. */
   private totals(list: ListQuery): string {
-    if (list.shape.includes('r')) return `SELECT count(*)::int AS total, NULL::text AS version FROM case_files ${list.condition}`;
+    // case_file_counts knows departments and statuses only: other filters count their rows
+    if (/[rpq]/.test(list.shape)) return `SELECT count(*)::int AS total, NULL::text AS version FROM case_files ${list.condition}`;
     return `SELECT coalesce(sum(n), 0)::int AS total, coalesce(sum(changes), 0)::text AS version FROM case_file_counts ${list.condition}`;
   }
 

@@ -80,11 +80,11 @@ export class CaseFileService {
       departments = [q.departmentCode];
     }
     const { page, pageSize, offset } = pageParams(q);
-    const { items, total } = await this.caseFiles.listViews({ departments, reference: q.reference, status: q.status, offset, limit: pageSize });
+    const { items, total } = await this.caseFiles.listViews({ departments, reference: q.reference, status: q.status, filePlanCode: q.filePlanCode, text: q.q, offset, limit: pageSize });
     await this.audit.recordAccess(ctx, {
       action: 'case_file.list',
       objectType: 'case_file',
-      details: { query: { reference: q.reference, departmentCode: q.departmentCode, status: q.status, page, pageSize }, returned: items.length },
+      details: { query: { reference: q.reference, departmentCode: q.departmentCode, status: q.status, filePlanCode: q.filePlanCode, q: q.q, page, pageSize }, returned: items.length },
     });
     return { items, page, pageSize, total };
   }
