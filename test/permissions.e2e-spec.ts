@@ -4,7 +4,7 @@ import { IngestAppModule } from '../apps/ingest/src/ingest.module';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { PUBLIC_WITHOUT_AUDIT } from './support/public-routes';
 import { startApp, TestApp, users } from './support/app';
-import { AppName, bearer, routeFixtures, signUsers } from './support/audited-routes';
+import { AppName, bearer, routeFixtures, servedBy, signUsers } from './support/audited-routes';
 import { CORE_ROUTES, PERMISSION_MATRIX, PERSONAS, Persona } from './support/permission-matrix';
 
 /** "METHOD /path" of every controller route an app serves (health, metrics and API docs are public on purpose). */
@@ -56,7 +56,7 @@ describe('permission matrix: every persona × every route (e2e)', () => {
     const core = CORE_ROUTES.map((r) => `${PERMISSION_MATRIX[r].app}: ${r}`);
     expect(registered).toEqual(expect.arrayContaining(core));
     // a route without a row is a route nobody proved to refuse the wrong people: add it to test/support/permission-matrix.ts
-    const withoutRow = (Object.keys(routes) as AppName[]).flatMap((app) => routes[app].filter((r) => PERMISSION_MATRIX[r]?.app !== app).map((r) => `${app}: ${r}`));
+    const withoutRow = (Object.keys(routes) as AppName[]).flatMap((app) => routes[app].filter((r) => !PERMISSION_MATRIX[r] || !servedBy(PERMISSION_MATRIX[r]).includes(app)).map((r) => `${app}: ${r}`));
     expect(withoutRow).toEqual([]);
   });
 
@@ -64,8 +64,9 @@ describe('permission matrix: every persona × every route (e2e)', () => {
     const fixtures = routeFixtures(apps['records-api'], tokens, apps.ingest);
     const failures: string[] = [];
     let cells = 0;
-    for (const [key, row] of Object.entries(PERMISSION_MATRIX)) {
-      if (!routes[row.app].includes(key)) continue; // row landed before its route
+    // a route served by two apps (the batch routes) is checked in each of them
+    for (const [key, row, route] of Object.entries(PERMISSION_MATRIX).flatMap(([k, r]) => servedBy(r).map((app) => [app === r.app ? k : `${k} (${app})`, { ...r, app }, k] as const))) {
+      if (!routes[row.app].includes(route)) continue; // row landed before its route
       for (const persona of Object.keys(PERSONAS) as Persona[]) {
         cells++;
         const user = PERSONAS[persona];
@@ -105,7 +106,7 @@ describe('permission matrix: every persona × every route (e2e)', () => {
       }
     }
     expect(failures).toEqual([]);
-    expect(cells).toBe(Object.keys(PERSONAS).length * Object.keys(PERMISSION_MATRIX).filter((k) => routes[PERMISSION_MATRIX[k].app].includes(k)).length);
+    expect(cells).toBe(Object.keys(PERSONAS).length * Object.entries(PERMISSION_MATRIX).reduce((n, [k, row]) => n + servedBy(row).filter((app) => routes[app].includes(k)).length, 0));
   }, 180_000);
 
   it('lists only the caller\'s departments; records managers see all', async () => {

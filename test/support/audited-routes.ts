@@ -100,12 +100,17 @@ export interface RouteCallContext {
 
 export interface AuditedRoute {
   app: AppName;
+  /** Other apps that serve the same route (the batch routes: ingest and, for the web application, the records API); the row runs against each. */
+  alsoServedBy?: AppName[];
   /** Who calls; null = anonymous (only for routes that are public on purpose). */
   user: TestUser | null;
   /** The audit action the call must record under its request id. */
   action: string;
   call(c: RouteCallContext): Promise<unknown>;
 }
+
+/** Every app that serves a row's route. */
+export const servedBy = (row: { app: AppName; alsoServedBy?: AppName[] }): AppName[] => [row.app, ...(row.alsoServedBy ?? [])];
 
 export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
   // ---- records API: departments and file plan ------------------------------------------------
@@ -244,18 +249,38 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
   // ---- ingest service: scan batches (issue 4) -------------------------------------------------------
   'POST /api/v1/batches': {
     app: 'ingest',
+    alsoServedBy: ['records-api'],
     user: users.scanOperator,
     action: 'batch.create',
     call: (c) => c.request('post', '/api/v1/batches').field('scanner', 'audit-test').attach('files', c.fixtures.pdf('Scan'), 'scan.pdf').expect(202),
   },
+  'GET /api/v1/batches': {
+    app: 'ingest',
+    alsoServedBy: ['records-api'],
+    user: users.scanOperator,
+    action: 'batch.list',
+    call: async (c) => {
+      await c.fixtures.batch();
+      await c.request('get', '/api/v1/batches?page=1&pageSize=5').expect(200);
+    },
+  },
   'GET /api/v1/batches/:id': {
     app: 'ingest',
+    alsoServedBy: ['records-api'],
     user: users.scanOperator,
     action: 'batch.read',
     call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch()).id}`).expect(200),
   },
+  'GET /api/v1/batches/:id/capture': {
+    app: 'ingest',
+    alsoServedBy: ['records-api'],
+    user: users.scanOperator,
+    action: 'batch.capture.read',
+    call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch()).id}/capture`).expect(200),
+  },
   'GET /api/v1/batches/:id/events': {
     app: 'ingest',
+    alsoServedBy: ['records-api'],
     user: users.scanOperator,
     action: 'batch.events.read',
     // a batch of one unreadable file is complete at once, so the event stream ends by itself

@@ -51,6 +51,8 @@ export interface PermissionCallContext {
 
 export interface PermissionRow {
   app: AppName;
+  /** Other apps that serve the same route; the row runs against each (see servedBy). */
+  alsoServedBy?: AppName[];
   /** Returns the request (a supertest Test, or a promise of its response); the runner reads its status. */
   call(c: PermissionCallContext): PromiseLike<{ status: number }>;
   expect: Record<Persona, number>;
@@ -183,16 +185,32 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
   // ---- ingest service: scan batches ---------------------------------------------------------------
   'POST /api/v1/batches': {
     app: 'ingest',
+    alsoServedBy: ['records-api'],
     call: (c) => c.request('post', '/api/v1/batches').field('scanner', 'permission-test').attach('files', c.fixtures.pdf('Scan'), 'scan.pdf'),
     expect: onlyFor('scanOperator', 202),
   },
+  'GET /api/v1/batches': {
+    app: 'ingest',
+    alsoServedBy: ['records-api'],
+    // the caller's own batches (every batch for administrators)
+    call: (c) => c.request('get', '/api/v1/batches?pageSize=5'),
+    expect: batchRead(200),
+  },
   'GET /api/v1/batches/:id': {
     app: 'ingest',
+    alsoServedBy: ['records-api'],
     call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch()).id}`),
+    expect: batchRead(200),
+  },
+  'GET /api/v1/batches/:id/capture': {
+    app: 'ingest',
+    alsoServedBy: ['records-api'],
+    call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch()).id}/capture`),
     expect: batchRead(200),
   },
   'GET /api/v1/batches/:id/events': {
     app: 'ingest',
+    alsoServedBy: ['records-api'],
     // a batch of one unreadable file is complete at once, so the event stream ends by itself
     call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch({ unreadable: true })).id}/events`),
     expect: batchRead(200),

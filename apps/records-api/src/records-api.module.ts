@@ -11,7 +11,7 @@ import { RetentionHttpModule } from '@app/retention';
 import { SearchHttpModule } from '@app/search';
 import { SignInHttpModule } from '@app/sign-in';
 import { StorageModule } from '@app/storage';
-import { InboxHttpModule } from '@app/ingest';
+import { IngestHttpModule, InboxHttpModule } from '@app/ingest';
 import { WebHostModule } from '@app/web-host';
 import { MetricsModule } from '@app/metrics';
 
@@ -32,6 +32,9 @@ import { MetricsModule } from '@app/metrics';
     RetentionHttpModule,
     SearchHttpModule,
     InboxHttpModule,
+    // the scan centre's batch routes on the web application's origin (uploads are inspected here;
+    // OCR runs in the worker: no tesseract worker and no BullMQ processor starts in this process)
+    IngestHttpModule,
     WebHostModule,
     SignInHttpModule,
   ],

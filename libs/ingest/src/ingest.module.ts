@@ -27,7 +27,12 @@ import { ScanDocumentRepository } from './pipeline/scan-document.repository';
 })
 export class IngestModule {}
 
-/** Ingest service routes: POST /api/v1/batches, GET /api/v1/batches/:id(/events). */
+/**
+ * Batch routes: POST /api/v1/batches, GET /api/v1/batches, GET /api/v1/batches/:id(/events|/capture).
+ * Served by the ingest service (scanners, machine clients) and by the records API (the web
+ * application's origin). Only `DocumentProcessor.inspect` runs here; the OCR pool starts lazily
+ * and the processors live in IngestWorkerModule, so neither app starts OCR or queue workers.
+ */
 @Module({
   imports: [IngestModule],
   controllers: [BatchController],

@@ -1,14 +1,14 @@
-import { Controller, Get, HttpCode, Inject, MessageEvent, Post, Req, Sse } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, MessageEvent, Post, Query, Req, Sse } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { map, Observable } from 'rxjs';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
-import { DomainError, ErrorCode, RequestContext, Role, validateFields } from '@app/common';
+import { DomainError, ErrorCode, Page, RequestContext, Role, validateFields } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { UuidParam } from '@app/records';
 import { readMultipart } from '@app/storage';
-import { BatchFields, BatchResponse } from './batch.dto';
+import { BatchCaptureResponse, BatchFields, BatchListQuery, BatchListResponse, BatchResponse, BatchSummaryResponse } from './batch.dto';
 import { BatchService } from './batch.service';
 import { FileIntake, rejectedIntake, ScanIntakeService } from './scan-intake.service';
 
@@ -63,11 +63,27 @@ export class BatchController {
     }
   }
 
+  /** Recent batches with their counts per status: the caller's own; every batch for administrators. */
+  @Get()
+  @Roles(Role.ScanOperator, Role.Admin)
+  @ApiOkResponse({ type: BatchListResponse })
+  list(@Ctx() ctx: RequestContext, @Query() query: BatchListQuery): Promise<Page<BatchSummaryResponse>> {
+    return this.batches.list(ctx, query);
+  }
+
   @Get(':id')
   @Roles(Role.ScanOperator, Role.Admin)
   @ApiOkResponse({ type: BatchResponse })
   get(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<BatchResponse> {
     return this.batches.get(ctx, id);
+  }
+
+  /** Capture record and transfer note (TR-RESISCAN) of every file of the batch; no document content. */
+  @Get(':id/capture')
+  @Roles(Role.ScanOperator, Role.Admin)
+  @ApiOkResponse({ type: BatchCaptureResponse })
+  capture(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<BatchCaptureResponse> {
+    return this.batches.capture(ctx, id);
   }
 
   /** Server-sent events: `document` (one per status change) and a final `batch` event. */

@@ -6,13 +6,22 @@ import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@app/audit';
-import { AccessDeniedError, Clock, DomainError, hasRole, RequestContext, Role } from '@app/common';
+import { AccessDeniedError, Clock, DomainError, hasRole, Page, pageParams, RequestContext, Role } from '@app/common';
 import { QueueName } from '@app/queue';
 import { DocumentRepository } from '@app/records';
 import { CaptureRecordRepository } from '../capture/capture-record.repository';
 import { PROCESS_SCAN_JOB, ProcessScanJobData } from '../jobs/process-scan.job';
-import { BatchDocumentResponse, BatchFields, BatchResponse, batchStatus } from './batch.dto';
-import { BatchDuplicate, ScanBatch, ScanBatchRepository } from './scan-batch.repository';
+import {
+  BatchCaptureResponse,
+  BatchCounts,
+  BatchDocumentResponse,
+  BatchFields,
+  BatchListQuery,
+  BatchResponse,
+  batchStatus,
+  BatchSummaryResponse,
+} from './batch.dto';
+import { BatchDuplicate, ScanBatch, ScanBatchRepository, ScanBatchSummary } from './scan-batch.repository';
 import type { FileIntake } from './scan-intake.service';
 
 export interface BatchEvent {
@@ -87,7 +96,7 @@ export class BatchService {
           const existing = await this.batches.findDocumentByOriginalHash(m, intake.stored.sha256);
           if (existing) {
             duplicates.push({ position: intake.position, filename: intake.filename, duplicateOf: existing, sha256: intake.stored.sha256 });
-            results.push({ id: existing, filename: intake.filename, status: 'duplicate', duplicateOf: existing, error: 'identical content was already received' });
+            results.push({ id: existing, position: intake.position, filename: intake.filename, status: 'duplicate', duplicateOf: existing, error: 'identical content was already received' });
             continue;
           }
         }
@@ -122,7 +131,7 @@ export class BatchService {
           details: { batchId: id, filename: intake.filename, status, sha256: intake.stored?.sha256 ?? null, pageCount: intake.pageCount, error: intake.rejection },
         });
         if (status === 'queued') accepted.push(doc.id);
-        results.push({ id: doc.id, filename: intake.filename, status, ...(intake.rejection ? { error: intake.rejection } : {}) });
+        results.push({ id: doc.id, position: intake.position, filename: intake.filename, status, ...(intake.rejection ? { error: intake.rejection } : {}) });
       }
       if (duplicates.length) await this.batches.setDuplicates(m, id, duplicates);
       await this.audit.record(m, ctx, {
@@ -144,6 +153,10 @@ export class BatchService {
     if (accepted.length) {
       await this.queue.addBulk(accepted.map((docId) => scanJob(docId, id))).catch((e) => this.logger.error({ err: e, batchId: id }, 'enqueueing failed; the sweep will retry'));
     }
+    const duplicateBatches = await this.batches.batchesOfDocuments(
+      results.filter((r) => r.duplicateOf).map((r) => r.duplicateOf!),
+      actor.sub,
+    );
     return {
       id,
       status: batchStatus(results),
@@ -151,20 +164,55 @@ export class BatchService {
       scanner: fields.scanner ?? null,
       profile: fields.profile ?? null,
       departmentCode: fields.departmentCode ?? null,
-      documents: results,
+      receivedAt: fields.receivedAt ? new Date(fields.receivedAt).toISOString() : null,
+      createdBy: { sub: actor.sub, name: actor.name ?? null },
+      documents: results.map((r) => (r.duplicateOf && duplicateBatches.has(r.duplicateOf) ? { ...r, duplicateOfBatchId: duplicateBatches.get(r.duplicateOf) } : r)),
     };
   }
 
   async get(ctx: RequestContext, id: string): Promise<BatchResponse> {
     const batch = await this.visible(ctx, id);
-    const response = await this.snapshot(batch);
+    const response = await this.snapshot(batch, await this.duplicateBatches(batch));
     await this.audit.recordAccess(ctx, { action: 'batch.read', objectType: 'batch', objectId: id });
     return response;
+  }
+
+  /** Recent batches, newest first: a scan operator's own, every batch for administrators. */
+  async list(ctx: RequestContext, query: BatchListQuery): Promise<Page<BatchSummaryResponse>> {
+    const { page, pageSize, offset } = pageParams({ page: query.page, pageSize: query.pageSize ?? 20 });
+    const creator = hasRole(ctx.actor, Role.Admin) ? null : ctx.actor!.sub;
+    const { items, total } = await this.batches.list(creator, pageSize, offset);
+    await this.audit.recordAccess(ctx, { action: 'batch.list', objectType: 'batch', objectId: null, details: { page, pageSize, total } });
+    return { items: items.map(toSummary), page, pageSize, total };
+  }
+
+  /**
+   * The batch's TR-RESISCAN records: each file's capture record and transfer note (who scanned,
+   * scanner, profile, capture time, pages, SHA-256, QA result, statement). No document content.
+   */
+  async capture(ctx: RequestContext, id: string): Promise<BatchCaptureResponse> {
+    const batch = await this.visible(ctx, id);
+    const [records, rows] = await Promise.all([this.captures.findByBatch(id), this.batches.documents(id)]);
+    const notes = new Map((await this.captures.findTransferNotes(records.map((r) => r.documentId))).map((n) => [n.documentId, n]));
+    const statusOf = new Map(rows.map((r) => [r.id, r.status]));
+    await this.audit.recordAccess(ctx, { action: 'batch.capture.read', objectType: 'batch', objectId: batch.id, details: { documents: records.length } });
+    return {
+      batchId: batch.id,
+      items: records.map((r) => ({
+        documentId: r.documentId,
+        position: r.position,
+        filename: r.originalFilename,
+        status: statusOf.get(r.documentId) ?? 'queued',
+        capture: { ...r },
+        transferNote: notes.get(r.documentId) ? { ...notes.get(r.documentId)! } : null,
+      })),
+    };
   }
 
   /** Server-sent events: every status change of a document, then the batch once complete. Polls the database, so it works on any replica. */
   async events(ctx: RequestContext, id: string): Promise<Observable<BatchEvent>> {
     const batch = await this.visible(ctx, id);
+    const duplicateBatches = await this.duplicateBatches(batch);
     await this.audit.recordAccess(ctx, { action: 'batch.events.read', objectType: 'batch', objectId: id });
     return new Observable<BatchEvent>((subscriber) => {
       const seen = new Map<string, string>();
@@ -173,11 +221,11 @@ export class BatchService {
       let stopped = false;
       const tick = async () => {
         try {
-          const snap = await this.snapshot(batch);
+          const snap = await this.snapshot(batch, duplicateBatches);
           for (const d of snap.documents) {
             const key = `${d.status}|${d.caseFileId ?? ''}|${d.error ?? ''}`;
-            if (seen.get(d.id + d.filename) === key) continue;
-            seen.set(d.id + d.filename, key);
+            if (seen.get(`${d.position}`) === key) continue;
+            seen.set(`${d.position}`, key);
             subscriber.next({ type: 'document', data: { ...d } });
           }
           if (snap.status === 'completed' || Date.now() - started > EVENT_MAX_MS) {
@@ -198,7 +246,15 @@ export class BatchService {
     });
   }
 
-  private async snapshot(batch: ScanBatch): Promise<BatchResponse> {
+  /** Where the originals of the batch's duplicates were captured (only batches of the same scan operator). */
+  private duplicateBatches(batch: ScanBatch): Promise<Map<string, string>> {
+    return this.batches.batchesOfDocuments(
+      batch.duplicates.map((d) => d.duplicateOf),
+      batch.createdBySub,
+    );
+  }
+
+  private async snapshot(batch: ScanBatch, duplicateBatches: Map<string, string>): Promise<BatchResponse> {
     const rows = await this.batches.documents(batch.id);
     const documents: Array<BatchDocumentResponse & { position: number }> = rows.map((r) => ({
       position: r.position,
@@ -206,12 +262,22 @@ export class BatchService {
       filename: r.filename,
       status: r.status,
       ...(r.caseFileId ? { caseFileId: r.caseFileId } : {}),
+      ...(r.caseFileReference ? { caseFileReference: r.caseFileReference } : {}),
       ...(r.status === 'needs_review' && r.departmentCode ? { departmentCode: r.departmentCode } : {}),
       ...(r.pageCount !== null ? { pageCount: r.pageCount } : {}),
       ...(r.error ? { error: r.error } : {}),
     }));
     for (const d of batch.duplicates) {
-      documents.push({ position: d.position, id: d.duplicateOf, filename: d.filename, status: 'duplicate', duplicateOf: d.duplicateOf, error: 'identical content was already received' });
+      const duplicateOfBatchId = duplicateBatches.get(d.duplicateOf);
+      documents.push({
+        position: d.position,
+        id: d.duplicateOf,
+        filename: d.filename,
+        status: 'duplicate',
+        duplicateOf: d.duplicateOf,
+        ...(duplicateOfBatchId ? { duplicateOfBatchId } : {}),
+        error: 'identical content was already received',
+      });
     }
     documents.sort((a, b) => a.position - b.position);
     return {
@@ -221,7 +287,9 @@ export class BatchService {
       scanner: batch.scanner,
       profile: batch.profile,
       departmentCode: batch.departmentHint,
-      documents: documents.map(({ position: _p, ...d }) => d),
+      receivedAt: batch.receivedAt ? new Date(batch.receivedAt).toISOString() : null,
+      createdBy: { sub: batch.createdBySub, name: batch.createdByName },
+      documents,
     };
   }
 
@@ -233,4 +301,25 @@ export class BatchService {
     return batch;
   }
 
+}
+
+const COUNTED: Array<keyof BatchCounts> = ['queued', 'processing', 'filed', 'needs_review', 'rejected', 'failed', 'duplicate'];
+
+function toSummary(b: ScanBatchSummary): BatchSummaryResponse {
+  const counts = Object.fromEntries(COUNTED.map((k) => [k, 0])) as unknown as BatchCounts;
+  for (const [status, n] of Object.entries(b.statusCounts)) if (status in counts) counts[status as keyof BatchCounts] += n;
+  counts.duplicate = b.duplicates.length;
+  const open = counts.queued + counts.processing > 0;
+  return {
+    id: b.id,
+    status: open ? 'processing' : 'completed',
+    createdAt: new Date(b.createdAt).toISOString(),
+    receivedAt: b.receivedAt ? new Date(b.receivedAt).toISOString() : null,
+    createdBy: { sub: b.createdBySub, name: b.createdByName },
+    scanner: b.scanner,
+    profile: b.profile,
+    departmentCode: b.departmentHint,
+    files: COUNTED.reduce((n, k) => n + counts[k], 0),
+    counts,
+  };
 }

@@ -79,23 +79,23 @@ export class CaptureRecordRepository {
       `SELECT c.*, b.received_at FROM capture_records c JOIN scan_batches b ON b.id = c.batch_id WHERE c.document_id = $1`,
       [documentId],
     );
-    if (!r) return null;
-    return {
-      documentId: r.document_id,
-      batchId: r.batch_id,
-      position: r.position,
-      capturedBy: { sub: r.captured_by_sub, name: r.captured_by_name },
-      scanner: r.scanner,
-      profile: r.profile,
-      capturedAt: new Date(r.captured_at).toISOString(),
-      receivedAt: r.received_at ? new Date(r.received_at).toISOString() : null,
-      pageCount: r.page_count,
-      originalSha256: r.original_sha256,
-      originalFilename: r.original_filename,
-      mimeType: r.mime_type,
-      anomalies: r.anomalies ?? [],
-      processingSteps: r.processing_steps ?? [],
-    };
+    return r ? toCaptureRecord(r) : null;
+  }
+
+  /** The capture records of a batch, in upload order. */
+  async findByBatch(batchId: string): Promise<CaptureRecord[]> {
+    const rows = await this.dataSource.query(
+      `SELECT c.*, b.received_at FROM capture_records c JOIN scan_batches b ON b.id = c.batch_id WHERE c.batch_id = $1 ORDER BY c.position`,
+      [batchId],
+    );
+    return rows.map(toCaptureRecord);
+  }
+
+  /** The transfer notes of these documents (documents without one are absent). */
+  async findTransferNotes(documentIds: string[]): Promise<TransferNote[]> {
+    if (!documentIds.length) return [];
+    const rows = await this.dataSource.query(`SELECT * FROM transfer_notes WHERE document_id = ANY($1::uuid[])`, [documentIds]);
+    return rows.map(toTransferNote);
   }
 
   /** Inserts the note unless the document already has one (reruns keep the first). */
@@ -113,19 +113,41 @@ export class CaptureRecordRepository {
 
   async findTransferNote(documentId: string, m?: EntityManager): Promise<TransferNote | null> {
     const [r] = await this.manager(m).query(`SELECT * FROM transfer_notes WHERE document_id = $1`, [documentId]);
-    if (!r) return null;
-    return {
-      id: r.id,
-      documentId: r.document_id,
-      originalSha256: r.original_sha256,
-      searchableSha256: r.searchable_sha256,
-      transferredBy: { sub: r.transferred_by_sub, name: r.transferred_by_name },
-      transferredAt: new Date(r.transferred_at).toISOString(),
-      context: r.context,
-      qaResult: r.qa_result,
-      qaDetails: r.qa_details ?? {},
-      statement: r.statement,
-      noteSha256: r.note_sha256,
-    };
+    return r ? toTransferNote(r) : null;
   }
+}
+
+function toCaptureRecord(r: Record<string, any>): CaptureRecord {
+  return {
+    documentId: r.document_id,
+    batchId: r.batch_id,
+    position: r.position,
+    capturedBy: { sub: r.captured_by_sub, name: r.captured_by_name },
+    scanner: r.scanner,
+    profile: r.profile,
+    capturedAt: new Date(r.captured_at).toISOString(),
+    receivedAt: r.received_at ? new Date(r.received_at).toISOString() : null,
+    pageCount: r.page_count,
+    originalSha256: r.original_sha256,
+    originalFilename: r.original_filename,
+    mimeType: r.mime_type,
+    anomalies: r.anomalies ?? [],
+    processingSteps: r.processing_steps ?? [],
+  };
+}
+
+function toTransferNote(r: Record<string, any>): TransferNote {
+  return {
+    id: r.id,
+    documentId: r.document_id,
+    originalSha256: r.original_sha256,
+    searchableSha256: r.searchable_sha256,
+    transferredBy: { sub: r.transferred_by_sub, name: r.transferred_by_name },
+    transferredAt: new Date(r.transferred_at).toISOString(),
+    context: r.context,
+    qaResult: r.qa_result,
+    qaDetails: r.qa_details ?? {},
+    statement: r.statement,
+    noteSha256: r.note_sha256,
+  };
 }
