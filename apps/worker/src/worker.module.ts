@@ -4,13 +4,13 @@ import { loggingModule } from '@app/common';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
-import { QueueModule } from '@app/queue';
+import { QueueModule, QueueRecoveryModule } from '@app/queue';
 import { RetentionWorkerModule } from '@app/retention';
 import { StorageModule } from '@app/storage';
 import { IngestWorkerModule } from '@app/ingest';
 
-/** Worker: BullMQ processors only; HTTP serves nothing but /health. */
+/** Worker: BullMQ processors and the queue recovery loop; HTTP serves nothing but /health. */
 @Module({
-  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, AuditModule, AuditWorkerModule, HealthModule, IngestWorkerModule, RetentionWorkerModule],
+  imports: [ConfigModule, loggingModule('worker'), DatabaseModule, StorageModule, QueueModule, QueueRecoveryModule, AuditModule, AuditWorkerModule, HealthModule, IngestWorkerModule, RetentionWorkerModule],
 })
 export class WorkerModule {}

@@ -14,6 +14,7 @@ import { InboxController } from './inbox/inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
 import { InboxService } from './inbox/inbox.service';
 import { ProcessScanProcessor } from './jobs/process-scan.processor';
+import { ScanQueueReconciler } from './jobs/scan-queue-reconciler.service';
 import { StaleScanSweeper } from './jobs/stale-scan-sweeper.service';
 import { SweepStaleScansProcessor } from './jobs/sweep-stale-scans.processor';
 import { IngestPipeline } from './pipeline/ingest-pipeline.service';
@@ -27,17 +28,17 @@ import { ScanDocumentRepository } from './pipeline/scan-document.repository';
 })
 export class IngestModule {}
 
-/** Ingest service routes: POST /api/v1/batches, GET /api/v1/batches/:id(/events). */
+/** Ingest service routes: POST /api/v1/batches, GET /api/v1/batches/:id(/events), POST …/documents/:documentId/retry. */
 @Module({
   imports: [IngestModule],
   controllers: [BatchController],
 })
 export class IngestHttpModule {}
 
-/** Worker: the scan pipeline processor, the stale-scan sweep and classifier retraining. */
+/** Worker: the scan pipeline processor, the stale-scan sweep, re-enqueueing after Redis loss and classifier retraining. */
 @Module({
   imports: [IngestModule, ClassificationWorkerModule],
-  providers: [ProcessScanProcessor, SweepStaleScansProcessor],
+  providers: [ProcessScanProcessor, SweepStaleScansProcessor, ScanQueueReconciler],
 })
 export class IngestWorkerModule {}
 
