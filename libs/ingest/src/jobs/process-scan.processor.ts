@@ -20,7 +20,7 @@ const TIMEOUT_ATTEMPTS = 3;
  * threads, so the event loop stays free to renew it); after INGEST_MAX_STALLED stalls the job
  * fails and the queue recovery ends the document `failed`, where the scan centre can re-run it.
  */
-@Processor(QueueName.Ingest, { autorun: false })
+@Processor(QueueName.Ingest, { autorun: false, runRetryDelay: 2000 })
 export class ProcessScanProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ProcessScanProcessor.name);
 
