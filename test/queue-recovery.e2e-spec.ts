@@ -10,7 +10,7 @@ import { ProcessScanProcessor, SWEEP_STALE_SCANS_SCHEDULER_ID } from '@app/inges
 import type Redis from 'ioredis';
 import { QueueName, REDIS } from '@app/queue';
 import { AUDIT_ANCHOR_SCHEDULER_ID } from '@app/audit';
-import { RETENTION_SWEEP_SCHEDULER_ID } from '../libs/retention/src/jobs/retention-sweep.job';
+import { RETENTION_SWEEP_SCHEDULER_ID } from '@app/retention';
 import { IngestAppModule } from '../apps/ingest/src/ingest.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { startApp, TestApp, users } from './support/app';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
 import { ClassificationModule, ClassificationWorkerModule } from '@app/classification';
 import { OcrModule } from '@app/ocr';
+import { QueueRecoveryModule } from '@app/queue';
 import { RecordsModule } from '@app/records';
 import { BatchController } from './batches/batch.controller';
 import { BatchService } from './batches/batch.service';
@@ -37,7 +38,7 @@ export class IngestHttpModule {}
 
 /** Worker: the scan pipeline processor, the stale-scan sweep, re-enqueueing after Redis loss and classifier retraining. */
 @Module({
-  imports: [IngestModule, ClassificationWorkerModule],
+  imports: [IngestModule, ClassificationWorkerModule, QueueRecoveryModule],
   providers: [ProcessScanProcessor, SweepStaleScansProcessor, ScanQueueReconciler],
 })
 export class IngestWorkerModule {}

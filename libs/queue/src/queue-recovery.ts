@@ -125,6 +125,6 @@ export class QueueRecoveryRunner implements OnApplicationBootstrap, OnApplicatio
   }
 }
 
-/** The worker's recovery loop (import once, in the worker app). */
+/** The worker's recovery loop; every worker module imports it (one runner per process). */
 @Module({ providers: [QueueRecoveryRunner], exports: [QueueRecoveryRunner] })
 export class QueueRecoveryModule {}
