@@ -182,8 +182,8 @@ describe('recovery after Redis data loss and worker crashes (e2e)', () => {
     expect(counts).toEqual({ searchable: 3, notes: 3 });
     // the retraining counter is rebuilt too
     expect(await worker!.app.get<Redis>(REDIS).exists('eakte-recovery:classifier:filings-since-training')).toBe(1);
-    // uploads are accepted again
-    await upload([await letter()]).expect(202);
+    // uploads are accepted again (a file refused at upload: no job for the worker to finish)
+    await ingest.http().post('/api/v1/batches').set('Authorization', `Bearer ${sina}`).attach('files', Buffer.from('kein Scan'), 'notiz.txt').expect(202);
     process.stdout.write(`redis loss: 503 in ${refusedMs} ms; schedules back ${rescheduledMs} ms and all scans done ${recoveredMs} ms after Redis restarted\n`);
   }, 360_000);
 
