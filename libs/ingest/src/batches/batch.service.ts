@@ -29,8 +29,6 @@ export function scanJob(documentId: string, batchId: string) {
   return { name: PROCESS_SCAN_JOB, data: { documentId, batchId } satisfies ProcessScanJobData, opts: { jobId: documentId } };
 }
 
-const spread = (j: ReturnType<typeof scanJob>) => [j.name, j.data, j.opts] as const;
-
 /**
  * Scan batches: creates the batch with one document (queued or rejected) and one capture record
  * per received file, detects duplicates by content hash, enqueues the pipeline and reports status.
@@ -189,8 +187,9 @@ export class BatchService {
       const job = await this.availability.within(this.queue.getJob(documentId));
       if (!job.done) throw new QueueUnavailableError(`the job queue (Redis) did not answer; ${unchanged}`);
       if (job.value) {
-        const state = await job.value.getState();
-        if (state === 'active') throw DomainError.conflict(`document ${documentId} is still being processed by a worker; try again later`, { status: doc.status });
+        const state = await this.availability.within(job.value.getState());
+        if (!state.done) throw new QueueUnavailableError(`the job queue (Redis) did not answer; ${unchanged}`);
+        if (state.value === 'active') throw DomainError.conflict(`document ${documentId} is still being processed by a worker; try again later`, { status: doc.status });
         const removed = await this.availability.within(job.value.remove());
         if (!removed.done) throw new QueueUnavailableError(`the previous job could not be removed; ${unchanged}`);
       }
@@ -199,7 +198,8 @@ export class BatchService {
       await this.audit.record(m, ctx, { action: 'document.ingest.retry', objectType: 'document', objectId: documentId, details: { batchId, previousError: doc.error } });
       return { id: documentId, filename: doc.filename, status: 'queued' as const };
     });
-    const enqueued = await this.availability.within(this.queue.add(...spread(scanJob(documentId, batchId))));
+    const { name, data, opts } = scanJob(documentId, batchId);
+    const enqueued = await this.availability.within(this.queue.add(name, data, opts));
     if (!enqueued.done) this.logger.error({ err: enqueued.error, batchId, documentId }, 'enqueueing the retry failed or timed out; the queue recovery enqueues it');
     return result;
   }
