@@ -44,6 +44,7 @@ export class PrivateRedis {
     const until = Date.now() + 10_000;
     for (;;) {
       const c = new Redis({ port: this.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      c.on('error', () => undefined); // refused while the server starts
       try {
         await c.connect();
         if ((await c.ping()) === 'PONG') return;
