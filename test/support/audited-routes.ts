@@ -81,6 +81,8 @@ export interface RouteFixtures {
   executedOffer(disposal: 'archive' | 'destroy'): Promise<OfferFixture>;
   /** A scan batch uploaded to the ingest service; `unreadable` = one rejected file, so the batch is complete at once. */
   batch(options?: { unreadable?: boolean }): Promise<{ id: string }>;
+  /** A scan batch whose one document has ended `failed` (set directly; the pipeline is not run). */
+  failedScan(): Promise<{ batchId: string; documentId: string }>;
   /** A small PDF-looking payload, unique per call. */
   pdf(text?: string): Buffer;
 }
@@ -286,6 +288,15 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
     // a batch of one unreadable file is complete at once, so the event stream ends by itself
     call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch({ unreadable: true })).id}/events`).expect(200),
   },
+  'POST /api/v1/batches/:id/documents/:documentId/retry': {
+    app: 'ingest',
+    user: users.scanOperator,
+    action: 'document.ingest.retry',
+    call: async (c) => {
+      const { batchId, documentId } = await c.fixtures.failedScan();
+      return c.request('post', `/api/v1/batches/${batchId}/documents/${documentId}/retry`).expect(202);
+    },
+  },
 
   // ---- records API: review inbox (issue 4) -------------------------------------------------------
   'GET /api/v1/inbox': {
@@ -423,6 +434,13 @@ export function routeFixtures(records: TestApp, tokens: Map<string, string>, ing
       const req = call(users.scanOperator, 'post', '/api/v1/batches', ingest).field('scanner', 'fixture');
       const res = await (o.unreadable ? req.attach('files', Buffer.from('kein Scan'), 'notiz.txt') : req.attach('files', pdf('Scan'), 'scan.pdf')).expect(202);
       return { id: res.body.id };
+    },
+    failedScan: async () => {
+      if (!ingest) throw new Error('routeFixtures(records, tokens, ingest): the failedScan fixture needs the ingest app');
+      const res = await call(users.scanOperator, 'post', '/api/v1/batches', ingest).field('scanner', 'fixture').attach('files', pdf('Scan'), 'scan.pdf').expect(202);
+      const documentId = res.body.documents[0].id as string;
+      await records.app.get(DataSource).query(`UPDATE documents SET status = 'failed', error = 'fixture: processing failed' WHERE id = $1`, [documentId]);
+      return { batchId: res.body.id, documentId };
     },
   };
 }

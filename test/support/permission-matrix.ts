@@ -215,6 +215,14 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     call: async (c) => c.request('get', `/api/v1/batches/${(await c.fixtures.batch({ unreadable: true })).id}/events`),
     expect: batchRead(200),
   },
+  'POST /api/v1/batches/:id/documents/:documentId/retry': {
+    app: 'ingest',
+    call: async (c) => {
+      const { batchId, documentId } = await c.fixtures.failedScan();
+      return c.request('post', `/api/v1/batches/${batchId}/documents/${documentId}/retry`);
+    },
+    expect: batchRead(202),
+  },
 
   // ---- review inbox -------------------------------------------------------------------------------
   'GET /api/v1/inbox': {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '@app/common';
+import { QueueRecoveryModule } from '@app/queue';
 import { ClassifierModelRepository } from './classifier-model.repository';
 import { ClassifierTraining } from './classifier-training.service';
 import { DocumentClassifier } from './document-classifier.service';
@@ -14,7 +15,7 @@ export class ClassificationModule {}
 
 /** The worker's part: the retraining processor. */
 @Module({
-  imports: [ClassificationModule],
+  imports: [ClassificationModule, QueueRecoveryModule],
   providers: [RetrainClassifierProcessor],
 })
 export class ClassificationWorkerModule {}

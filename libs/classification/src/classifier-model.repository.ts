@@ -45,6 +45,16 @@ export class ClassifierModelRepository {
     return row.version;
   }
 
+  /** Documents filed since the models were last trained (all filed documents before the first training). */
+  async filingsSinceTraining(): Promise<number> {
+    const [r] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM documents
+        WHERE status = 'filed' AND case_file_id IS NOT NULL
+          AND updated_at > coalesce((SELECT min(trained_at) FROM classifier_models), '-infinity'::timestamptz)`,
+    );
+    return r.n;
+  }
+
   /** Filed documents with text, newest first: what the organisation itself decided. */
   async *trainingExamples(limit: number, batchSize = 500): AsyncGenerator<TrainingExample> {
     let offset = 0;

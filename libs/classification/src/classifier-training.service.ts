@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { QueueName, REDIS } from '@app/queue';
+import { ClassifierModelRepository } from './classifier-model.repository';
 import { RETRAIN_CLASSIFIER_JOB, RetrainClassifierJobData } from './jobs/retrain-classifier.job';
 
 /**
@@ -19,6 +20,7 @@ export class ClassifierTraining {
     @InjectQueue(QueueName.Training) private readonly queue: Queue<RetrainClassifierJobData>,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly models: ClassifierModelRepository,
   ) {}
 
   private get counterKey(): string {
@@ -33,6 +35,19 @@ export class ClassifierTraining {
     } catch (e) {
       this.logger.warn({ err: e }, 'could not schedule classifier retraining');
     }
+  }
+
+  /**
+   * Rebuilds the filing counter from PostgreSQL when Redis lost it (run by the worker's queue
+   * recovery): the documents filed since the last training count, and retraining is requested
+   * when they reach CLASSIFIER_RETRAIN_EVERY (a pending retrain job may have been lost too).
+   */
+  async restoreCounter(): Promise<void> {
+    if (await this.redis.exists(this.counterKey)) return;
+    const filings = await this.models.filingsSinceTraining();
+    // NX: a filing counted meanwhile (or another worker's restore) wins
+    if ((await this.redis.set(this.counterKey, String(filings), 'NX')) !== 'OK') return;
+    if (filings >= this.config.ingest.retrainEvery) await this.request(`${filings} filings (counter rebuilt after Redis lost it)`);
   }
 
   async request(reason: string): Promise<void> {

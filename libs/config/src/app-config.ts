@@ -60,6 +60,11 @@ export const configSchema = z
     INGEST_MAX_FILES: z.coerce.number().int().min(1).max(10_000).default(200),
     INGEST_STALE_MINUTES: z.coerce.number().positive().default(15),
     INGEST_SWEEP_EVERY_MINUTES: z.coerce.number().positive().default(5),
+    INGEST_LOCK_SECONDS: z.coerce.number().min(2).max(3600).default(15),
+    INGEST_STALLED_CHECK_SECONDS: z.coerce.number().min(1).max(3600).default(10),
+    INGEST_MAX_STALLED: z.coerce.number().int().min(0).max(100).default(2),
+    QUEUE_RECOVERY_CHECK_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+    QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
     CLASSIFIER_RETRAIN_EVERY: z.coerce.number().int().min(1).default(20),
     SEARCH_CANDIDATES: z.coerce.number().int().min(20).max(100_000).default(1000),
     SEARCH_EXCERPT_CHARS: z.coerce.number().int().min(200).max(1_000_000).default(8000),
@@ -162,6 +167,13 @@ export interface AppConfig {
   session: { ttlMinutes: number; idleMinutes: number; cookieSecure: boolean };
   /** Port of the development issuer that `npm start` runs in development. */
   devIssuerPort: number;
+  /**
+   * Redis is a cache of intentions: the worker re-creates schedules and re-enqueues scans from
+   * PostgreSQL at boot, after every reconnect and every `recoveryCheckSeconds`; a request waits
+   * at most `timeoutMs` for Redis before it is answered 503. `ingestLock`: BullMQ lock and stall
+   * settings of the scan pipeline (a crashed worker's scan runs again within lock + stall check).
+   */
+  queue: { recoveryCheckSeconds: number; timeoutMs: number; ingestLock: { lockMs: number; stalledIntervalMs: number; maxStalled: number } };
 }
 
 /** Names of variables whose values must never reach logs. */
@@ -248,6 +260,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cookieSecure: e.SESSION_COOKIE_SECURE ?? e.NODE_ENV === 'production',
     },
     devIssuerPort: e.DEV_ISSUER_PORT,
+    queue: {
+      recoveryCheckSeconds: e.QUEUE_RECOVERY_CHECK_SECONDS,
+      timeoutMs: e.QUEUE_TIMEOUT_MS,
+      ingestLock: { lockMs: Math.round(e.INGEST_LOCK_SECONDS * 1000), stalledIntervalMs: Math.round(e.INGEST_STALLED_CHECK_SECONDS * 1000), maxStalled: e.INGEST_MAX_STALLED },
+    },
   };
 }
 

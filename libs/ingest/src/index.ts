@@ -13,3 +13,4 @@ export * from './inbox/inbox.dto';
 export * from './ingest.module';
 export * from './jobs/process-scan.processor';
 export * from './jobs/sweep-stale-scans.processor';
+export * from './jobs/scan-queue-reconciler.service';

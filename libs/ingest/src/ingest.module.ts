@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
 import { ClassificationModule, ClassificationWorkerModule } from '@app/classification';
 import { OcrModule } from '@app/ocr';
+import { QueueRecoveryModule } from '@app/queue';
 import { RecordsModule } from '@app/records';
 import { BatchController } from './batches/batch.controller';
 import { BatchService } from './batches/batch.service';
@@ -14,6 +15,7 @@ import { InboxController } from './inbox/inbox.controller';
 import { InboxRepository } from './inbox/inbox.repository';
 import { InboxService } from './inbox/inbox.service';
 import { ProcessScanProcessor } from './jobs/process-scan.processor';
+import { ScanQueueReconciler } from './jobs/scan-queue-reconciler.service';
 import { StaleScanSweeper } from './jobs/stale-scan-sweeper.service';
 import { SweepStaleScansProcessor } from './jobs/sweep-stale-scans.processor';
 import { IngestPipeline } from './pipeline/ingest-pipeline.service';
@@ -28,7 +30,7 @@ import { ScanDocumentRepository } from './pipeline/scan-document.repository';
 export class IngestModule {}
 
 /**
- * Batch routes: POST /api/v1/batches, GET /api/v1/batches, GET /api/v1/batches/:id(/events|/capture).
+ * Batch routes: POST /api/v1/batches, GET /api/v1/batches, GET /api/v1/batches/:id(/events|/capture), POST …/documents/:documentId/retry.
  * Served by the ingest service (scanners, machine clients) and by the records API (the web
  * application's origin). Only `DocumentProcessor.inspect` runs here; the OCR pool starts lazily
  * and the processors live in IngestWorkerModule, so neither app starts OCR or queue workers.
@@ -39,10 +41,10 @@ export class IngestModule {}
 })
 export class IngestHttpModule {}
 
-/** Worker: the scan pipeline processor, the stale-scan sweep and classifier retraining. */
+/** Worker: the scan pipeline processor, the stale-scan sweep, re-enqueueing after Redis loss and classifier retraining. */
 @Module({
-  imports: [IngestModule, ClassificationWorkerModule],
-  providers: [ProcessScanProcessor, SweepStaleScansProcessor],
+  imports: [IngestModule, ClassificationWorkerModule, QueueRecoveryModule],
+  providers: [ProcessScanProcessor, SweepStaleScansProcessor, ScanQueueReconciler],
 })
 export class IngestWorkerModule {}
 

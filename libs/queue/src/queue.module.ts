@@ -3,11 +3,17 @@ import { Global, Module, OnApplicationShutdown, Inject } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue-names';
+import { QueueAvailability } from './queue-availability';
+import { QueueRecoveryTasks } from './queue-recovery';
 import { redisOptions } from './redis-connection';
+import { REDIS } from './redis.token';
 
-export const REDIS = Symbol('REDIS');
+export { REDIS };
 
-/** BullMQ on Redis for every queue, plus a plain Redis client (health, pub/sub). */
+/**
+ * BullMQ on Redis for every queue, plus a plain Redis client (health, pub/sub), bounded waits on
+ * it for requests, and the registry of recovery tasks (run by the worker's QueueRecoveryModule).
+ */
 @Global()
 @Module({
   imports: [
@@ -27,8 +33,10 @@ export const REDIS = Symbol('REDIS');
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new Redis({ ...redisOptions(config.redis.url), lazyConnect: false }),
     },
+    QueueAvailability,
+    QueueRecoveryTasks,
   ],
-  exports: [BullModule, REDIS],
+  exports: [BullModule, REDIS, QueueAvailability, QueueRecoveryTasks],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -12,5 +12,7 @@ export function redisOptions(url: string): RedisOptions {
     tls: u.protocol === 'rediss:' ? {} : undefined,
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
+    // reconnect within 2 s of Redis coming back (BullMQ's own default backs off to 20 s)
+    retryStrategy: (times: number) => Math.min(250 * times, 2000),
   };
 }

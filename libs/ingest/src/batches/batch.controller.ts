@@ -1,14 +1,15 @@
-import { Controller, Get, HttpCode, Inject, MessageEvent, Post, Query, Req, Sse } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Controller, Get, HttpCode, Inject, MessageEvent, Post, Query, Req, Res, Sse } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
 import { DomainError, ErrorCode, Page, RequestContext, Role, validateFields } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { QueueUnavailableError } from '@app/queue';
 import { UuidParam } from '@app/records';
 import { readMultipart } from '@app/storage';
-import { BatchCaptureResponse, BatchFields, BatchListQuery, BatchListResponse, BatchResponse, BatchSummaryResponse } from './batch.dto';
+import { BatchCaptureResponse, BatchDocumentResponse, BatchFields, BatchListQuery, BatchListResponse, BatchResponse, BatchSummaryResponse } from './batch.dto';
 import { BatchService } from './batch.service';
 import { FileIntake, rejectedIntake, ScanIntakeService } from './scan-intake.service';
 
@@ -41,7 +42,13 @@ export class BatchController {
     },
   })
   @ApiAcceptedResponse({ type: BatchResponse })
-  async upload(@Ctx() ctx: RequestContext, @Req() req: Request): Promise<BatchResponse> {
+  @ApiServiceUnavailableResponse({ description: 'the job queue is unreachable: nothing was stored; send again after Retry-After' })
+  async upload(@Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<BatchResponse> {
+    // before a byte is stored: while the queue is down the batch is refused (503), never half-accepted
+    await retryAfter(res, this.batches.assertAccepting()).catch((e) => {
+      req.resume(); // discard the body (nothing of it is kept) so that the client reads the answer
+      throw e;
+    });
     let position = 0;
     const { fields, files } = await readMultipart(req, { maxFileBytes: this.config.upload.maxBytes, maxFiles: this.config.ingest.maxFiles, maxFields: 10 }, (stream, info) => {
       const at = position++;
@@ -71,6 +78,23 @@ export class BatchController {
     return this.batches.list(ctx, query);
   }
 
+  /** Runs a `failed` scan again from its stored original (scan centre); 409 unless it is failed. */
+  @Post(':id/documents/:documentId/retry')
+  @HttpCode(202)
+  @Roles(Role.ScanOperator, Role.Admin)
+  @ApiAcceptedResponse({ type: BatchDocumentResponse })
+  @ApiNotFoundResponse({ description: 'unknown batch, or no such document in it' })
+  @ApiConflictResponse({ description: 'the document is not in state failed' })
+  @ApiServiceUnavailableResponse({ description: 'the job queue is unreachable: nothing changed; retry after Retry-After' })
+  retry(
+    @Ctx() ctx: RequestContext,
+    @UuidParam() id: string,
+    @UuidParam('documentId') documentId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BatchDocumentResponse> {
+    return retryAfter(res, this.batches.retry(ctx, id, documentId));
+  }
+
   @Get(':id')
   @Roles(Role.ScanOperator, Role.Admin)
   @ApiOkResponse({ type: BatchResponse })
@@ -92,5 +116,15 @@ export class BatchController {
   async events(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<Observable<MessageEvent>> {
     const events = await this.batches.events(ctx, id);
     return events.pipe(map((e) => ({ type: e.type, data: e.data })));
+  }
+}
+
+/** Sets `Retry-After` on the response when the queue is unreachable (answered 503 by the filter). */
+async function retryAfter<T>(res: Response, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof QueueUnavailableError) res.setHeader('Retry-After', String(e.retryAfterSeconds));
+    throw e;
   }
 }

@@ -7,10 +7,11 @@ import { Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@app/audit';
 import { AccessDeniedError, Clock, DomainError, hasRole, Page, pageParams, RequestContext, Role } from '@app/common';
-import { QueueName } from '@app/queue';
+import { QueueAvailability, QueueName, QueueUnavailableError } from '@app/queue';
 import { DocumentRepository } from '@app/records';
 import { CaptureRecordRepository } from '../capture/capture-record.repository';
 import { PROCESS_SCAN_JOB, ProcessScanJobData } from '../jobs/process-scan.job';
+import { ScanDocumentRepository } from '../pipeline/scan-document.repository';
 import {
   BatchCaptureResponse,
   BatchCounts,
@@ -54,7 +55,18 @@ export class BatchService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @InjectQueue(QueueName.Ingest) private readonly queue: Queue<ProcessScanJobData>,
+    private readonly availability: QueueAvailability,
+    private readonly scans: ScanDocumentRepository,
   ) {}
+
+  /**
+   * Called before anything of an upload is read or stored: while the job queue (Redis) is
+   * unreachable a batch is refused with 503 and `Retry-After` within QUEUE_TIMEOUT_MS, so the
+   * scan centre keeps the paper and sends it again; nothing is stored.
+   */
+  async assertAccepting(): Promise<void> {
+    await this.availability.assertAvailable('nothing was stored; please send the batch again');
+  }
 
   /** Checks the text fields; called after the files are stored (multipart fields may come last). */
   async validateFields(fields: BatchFields): Promise<void> {
@@ -149,9 +161,11 @@ export class BatchService {
         },
       });
     });
-    // after commit: a failed enqueue leaves the documents queued; the sweep enqueues them later
+    // after commit, waiting at most QUEUE_TIMEOUT_MS: the batch is accepted under this id either
+    // way; documents left queued are enqueued by the worker's queue recovery (dedup jobId)
     if (accepted.length) {
-      await this.queue.addBulk(accepted.map((docId) => scanJob(docId, id))).catch((e) => this.logger.error({ err: e, batchId: id }, 'enqueueing failed; the sweep will retry'));
+      const enqueued = await this.availability.within(this.queue.addBulk(accepted.map((docId) => scanJob(docId, id))));
+      if (!enqueued.done) this.logger.error({ err: enqueued.error, batchId: id }, 'enqueueing failed or timed out; the queue recovery enqueues the documents');
     }
     const duplicateBatches = await this.batches.batchesOfDocuments(
       results.filter((r) => r.duplicateOf).map((r) => r.duplicateOf!),
@@ -168,6 +182,41 @@ export class BatchService {
       createdBy: { sub: actor.sub, name: actor.name ?? null },
       documents: results.map((r) => (r.duplicateOf && duplicateBatches.has(r.duplicateOf) ? { ...r, duplicateOfBatchId: duplicateBatches.get(r.duplicateOf) } : r)),
     };
+  }
+
+  /**
+   * Re-runs a `failed` scan (scan centre): the pipeline starts again from the stored, unchanged
+   * original and the document ends filed or in an inbox as any other. 404 for an unknown batch or
+   * a document not in it, 409 unless the document is `failed`, 503 while the queue is unreachable
+   * (nothing changed). Audited in the transaction that puts the document back to `queued`.
+   */
+  async retry(ctx: RequestContext, batchId: string, documentId: string): Promise<BatchDocumentResponse> {
+    await this.visible(ctx, batchId);
+    const unchanged = 'the document was not changed; please retry';
+    const result = await this.dataSource.transaction(async (m) => {
+      const doc = await this.scans.lockInBatch(m, batchId, documentId);
+      if (!doc) throw DomainError.notFound('document', documentId);
+      if (doc.status !== 'failed') throw DomainError.conflict(`document ${documentId} is ${doc.status}; only failed documents can be run again`, { status: doc.status });
+      await this.availability.assertAvailable(unchanged);
+      // the finished job holds the dedup jobId: remove it, so that the new one is not a no-op
+      const job = await this.availability.within(this.queue.getJob(documentId));
+      if (!job.done) throw new QueueUnavailableError(`the job queue (Redis) did not answer; ${unchanged}`);
+      if (job.value) {
+        const state = await this.availability.within(job.value.getState());
+        if (!state.done) throw new QueueUnavailableError(`the job queue (Redis) did not answer; ${unchanged}`);
+        if (state.value === 'active') throw DomainError.conflict(`document ${documentId} is still being processed by a worker; try again later`, { status: doc.status });
+        const removed = await this.availability.within(job.value.remove());
+        if (!removed.done) throw new QueueUnavailableError(`the previous job could not be removed; ${unchanged}`);
+      }
+      await this.scans.requeueFailed(m, documentId);
+      await this.scans.appendStep(m, documentId, `retry: run again on request of ${ctx.actor!.sub} (previous error: ${doc.error ?? 'none'})`);
+      await this.audit.record(m, ctx, { action: 'document.ingest.retry', objectType: 'document', objectId: documentId, details: { batchId, previousError: doc.error } });
+      return { id: documentId, filename: doc.filename, status: 'queued' as const };
+    });
+    const { name, data, opts } = scanJob(documentId, batchId);
+    const enqueued = await this.availability.within(this.queue.add(name, data, opts));
+    if (!enqueued.done) this.logger.error({ err: enqueued.error, batchId, documentId }, 'enqueueing the retry failed or timed out; the queue recovery enqueues it');
+    return result;
   }
 
   async get(ctx: RequestContext, id: string): Promise<BatchResponse> {

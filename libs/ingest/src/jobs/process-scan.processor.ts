@@ -15,9 +15,12 @@ const TIMEOUT_ATTEMPTS = 3;
  * Runs the scan pipeline for one document (jobId = document id). Permanent failures (rejected
  * scan, missing or tampered original) end the document `failed` at once without retry; anything
  * else is retried with backoff and, when attempts run out, also ends `failed` with the reason.
- * Stalled jobs (worker crash) are picked up again by BullMQ; the sweep catches the rest.
+ * Stalled jobs (worker crash) are picked up again by BullMQ within INGEST_LOCK_SECONDS +
+ * INGEST_STALLED_CHECK_SECONDS (the lock is renewed every half lock period; OCR runs in worker
+ * threads, so the event loop stays free to renew it); after INGEST_MAX_STALLED stalls the job
+ * fails and the queue recovery ends the document `failed`, where the scan centre can re-run it.
  */
-@Processor(QueueName.Ingest, { lockDuration: 120_000, maxStalledCount: 2 })
+@Processor(QueueName.Ingest, { autorun: false, runRetryDelay: 2000 })
 export class ProcessScanProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ProcessScanProcessor.name);
 
@@ -31,6 +34,11 @@ export class ProcessScanProcessor extends WorkerHost implements OnApplicationBoo
   onApplicationBootstrap(): void {
     // documents in parallel up to the OCR pool size (pages of one document also share the pool)
     this.worker.concurrency = Math.max(1, this.config.ocr.workers);
+    // lock and stall settings come from the configuration, so the worker starts only now
+    const { lockMs, stalledIntervalMs, maxStalled } = this.config.queue.ingestLock;
+    Object.assign(this.worker.opts, { lockDuration: lockMs, lockRenewTime: lockMs / 2, stalledInterval: stalledIntervalMs, maxStalledCount: maxStalled });
+    (this.worker as unknown as { createLockManager(): void }).createLockManager();
+    this.worker.run().catch((e) => this.logger.error({ err: e }, 'ingest worker stopped'));
   }
 
   async process(job: Job<ProcessScanJobData>): Promise<PipelineOutcome> {

@@ -73,6 +73,22 @@ export class ScanDocumentRepository {
     return rows.length > 0;
   }
 
+  /** The scanned document `documentId` of batch `batchId`, locked; null when there is none. */
+  async lockInBatch(m: EntityManager, batchId: string, documentId: string): Promise<{ status: DocumentStatus; error: string | null; filename: string } | null> {
+    const [r] = await m.query(
+      `SELECT d.status, d.error, c.original_filename FROM documents d JOIN capture_records c ON c.document_id = d.id
+        WHERE d.id = $1 AND d.batch_id = $2 AND d.source = 'scan' FOR UPDATE OF d`,
+      [documentId, batchId],
+    );
+    return r ? { status: r.status, error: r.error, filename: r.original_filename } : null;
+  }
+
+  /** failed → queued for a re-run requested by the scan centre (the original is unchanged). */
+  async requeueFailed(m: EntityManager, documentId: string): Promise<boolean> {
+    const rows = await m.query(`UPDATE documents SET status = 'queued', error = NULL, updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id`, [documentId]);
+    return rows.length > 0;
+  }
+
   async lockStatus(m: EntityManager, documentId: string): Promise<DocumentStatus | null> {
     const [r] = await m.query(`SELECT status FROM documents WHERE id = $1 FOR UPDATE`, [documentId]);
     return r?.status ?? null;
@@ -82,13 +98,15 @@ export class ScanDocumentRepository {
     await this.dataSource.query(`UPDATE documents SET updated_at = now() WHERE id = $1`, [documentId]);
   }
 
-  /** Scans waiting or processing without progress since `olderThan`. */
-  async stale(olderThan: Date, limit = 500): Promise<StaleScan[]> {
+  /** Scans waiting or processing without progress since `olderThan` (all of them when null). Sweeps count since the last retry. */
+  async stale(olderThan: Date | null, limit = 500): Promise<StaleScan[]> {
     const rows = await this.dataSource.query(
       `SELECT d.id, d.batch_id, d.status, d.updated_at,
-              (SELECT count(*) FROM jsonb_array_elements(c.processing_steps) s WHERE s->>'step' LIKE 'sweep:%')::int AS sweeps
+              (SELECT count(*) FROM jsonb_array_elements(c.processing_steps) WITH ORDINALITY s(step, n)
+                WHERE s.step->>'step' LIKE 'sweep:%'
+                  AND s.n > coalesce((SELECT max(r.n) FROM jsonb_array_elements(c.processing_steps) WITH ORDINALITY r(step, n) WHERE r.step->>'step' LIKE 'retry:%'), 0))::int AS sweeps
          FROM documents d JOIN capture_records c ON c.document_id = d.id
-        WHERE d.source = 'scan' AND d.status IN ('queued', 'processing') AND d.updated_at < $1
+        WHERE d.source = 'scan' AND d.status IN ('queued', 'processing') AND ($1::timestamptz IS NULL OR d.updated_at < $1)
         ORDER BY d.updated_at LIMIT $2`,
       [olderThan, limit],
     );
