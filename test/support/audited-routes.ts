@@ -290,6 +290,7 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
   },
   'POST /api/v1/batches/:id/documents/:documentId/retry': {
     app: 'ingest',
+    alsoServedBy: ['records-api'],
     user: users.scanOperator,
     action: 'document.ingest.retry',
     call: async (c) => {

@@ -217,6 +217,7 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
   },
   'POST /api/v1/batches/:id/documents/:documentId/retry': {
     app: 'ingest',
+    alsoServedBy: ['records-api'],
     call: async (c) => {
       const { batchId, documentId } = await c.fixtures.failedScan();
       return c.request('post', `/api/v1/batches/${batchId}/documents/${documentId}/retry`);
