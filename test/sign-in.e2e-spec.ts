@@ -107,7 +107,7 @@ describe('browser sign-in through the OpenID provider (e2e, Chromium)', () => {
     // the development set-up: login_hint signs a demo account in without its password
     devIssuer = await startIssuer({ accounts, clients: [client([p3])], passwordlessLoginHint: true });
     main = await boot(p1, issuer.url, {}, true);
-    shortLived = await boot(p2, issuer.url, { SESSION_TTL_MINUTES: '0.05' });
+    shortLived = await boot(p2, issuer.url, { SESSION_TTL_MINUTES: '0.15' });
     dev = await boot(p3, devIssuer.url, { NODE_ENV: 'development', HOST: '127.0.0.1' });
     ds = main.t.app.get(DataSource);
     browser = await launchBrowser();
@@ -223,17 +223,20 @@ describe('browser sign-in through the OpenID provider (e2e, Chromium)', () => {
     await page.getByRole('button', { name: 'Abbrechen' }).click();
     await page.waitForURL(`${main.base}/anmelden?fehler=access_denied`);
     expect(await sessionCookie(page, main)).toBeUndefined();
-    const failed = await eventsSince(since, 'session.login_failed');
+    // (other suites of the same run may write refusals too: look for this one by the issuer's description)
+    const failed = (await eventsSince(since, 'session.login_failed')).filter((e) => e.reason?.includes('Die Anmeldung wurde abgebrochen'));
     expect(failed).toEqual([expect.objectContaining({ actor_sub: null, outcome: 'failure', details: { code: 'access_denied' } })]);
     expect(failed[0].reason).toContain('access_denied');
   });
 
   it('refuses a callback this browser did not start (no login CSRF) and audits it', async () => {
-    const since = new Date();
-    const res = await request(main.t.app.getHttpServer()).get('/auth/callback?code=abc&state=someone-elses-state').expect(302);
+    const requestId = `sign-in-${process.pid}-foreign-state`;
+    const res = await request(main.t.app.getHttpServer()).get('/auth/callback?code=abc&state=someone-elses-state').set('X-Request-Id', requestId).expect(302);
     expect(res.headers.location).toBe('/anmelden?fehler=invalid_state');
     expect(res.headers['set-cookie']?.toString() ?? '').not.toContain('eakte_session=');
-    expect(await eventsSince(since, 'session.login_failed')).toEqual([expect.objectContaining({ details: { code: 'invalid_state' } })]);
+    expect(await ds.query('SELECT action, outcome, details FROM audit_events WHERE request_id = $1', [requestId])).toEqual([
+      { action: 'session.login_failed', outcome: 'failure', details: { code: 'invalid_state' } },
+    ]);
   });
 
   it('needs the CSRF header for a cookie-authenticated request that changes state', async () => {
@@ -259,7 +262,7 @@ describe('browser sign-in through the OpenID provider (e2e, Chromium)', () => {
     await signIn(page, shortLived, users.caseworker50);
     const first = json(await api(page, 'GET', '/api/v1/session'));
     expect(first.user.sub).toBe('bernd.50');
-    expect(new Date(first.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(3_000);
+    expect(new Date(first.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(9_000); // 9 s: long enough to sign in on a busy machine
     const cookie = (await sessionCookie(page, shortLived))!;
     const hash = createHash('sha256').update(cookie.value).digest();
     expect((await sessionsOf('bernd.50')).some((r) => r.token_sha256.equals(hash))).toBe(true);
@@ -304,7 +307,7 @@ describe('browser sign-in through the OpenID provider (e2e, Chromium)', () => {
     expect((await sessionsOf('rita.rm')).some((r) => r.token_sha256.equals(hash))).toBe(false);
     expect((await api(page, 'GET', '/api/v1/session')).status).toBe(401);
     await request(main.t.app.getHttpServer()).get('/api/v1/session').set('Cookie', `eakte_session=${cookie.value}`).expect(401);
-    expect(await eventsSince(since, 'session.logout')).toEqual([expect.objectContaining({ actor_sub: 'rita.rm', outcome: 'success' })]);
+    expect((await eventsSince(since, 'session.logout')).filter((e) => e.actor_sub === 'rita.rm')).toEqual([expect.objectContaining({ outcome: 'success' })]);
 
     await page.goto(redirectTo);
     await page.getByRole('heading', { name: 'Abmelden' }).waitFor();
