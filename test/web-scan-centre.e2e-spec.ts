@@ -164,8 +164,9 @@ describe('web: scan centre (browser, real worker)', () => {
     await expect(batchRecord.textContent()).resolves.toContain('Fujitsu fi-7160 Poststelle');
     await expect(batchRecord.textContent()).resolves.toContain('13.03.2026');
     const original = page.locator('details', { has: page.getByText('brief-mit-aktenzeichen.png – abgelegt', { exact: true }) });
-    await expect(original.getAttribute('open')).resolves.not.toBeNull();
+    // the capture records load after the batch: the linked file's disclosure opens once they are there
     await original.getByRole('heading', { level: 3, name: 'Transfervermerk' }).waitFor();
+    await expect(original.getAttribute('open')).resolves.not.toBeNull();
     const note = await original.textContent();
     expect(note).toContain('Ergebnis der QualitätskontrollebestandenErklärung');
     expect(note).toMatch(/stimmt bildlich und inhaltlich mit dem Original überein/);

@@ -35,6 +35,24 @@ export interface RecoveryRun {
   failed: Array<{ name: string; error: string }>;
 }
 
+const BOOT_READY_WAIT_MS = 10_000;
+
+/** Resolves when the client is `ready` or after `timeoutMs` (whatever comes first); never rejects. */
+function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  if (redis.status === 'wait') void redis.connect().catch(() => undefined);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    timer.unref();
+    redis.once('ready', done);
+  });
+}
+
 /**
  * Runs every registered recovery task (worker only): at boot, as soon as Redis is `ready` again
  * after a lost connection (a restarted Redis may have lost everything), and every
@@ -71,6 +89,9 @@ export class QueueRecoveryRunner implements OnApplicationBootstrap, OnApplicatio
     this.redis.on('close', this.onClose);
     this.redis.on('end', this.onClose);
     this.redis.on('ready', this.onReady);
+    // at boot the connection is usually still being made: wait for it (bounded), so the schedules
+    // exist when the worker reports started instead of only after the first `ready` event
+    await waitUntilReady(this.redis, BOOT_READY_WAIT_MS);
     await this.runAll('boot');
     this.timer = setInterval(() => void this.runAll('periodic'), Math.round(this.config.queue.recoveryCheckSeconds * 1000));
     this.timer.unref();
