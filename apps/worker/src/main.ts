@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     const app = await NestFactory.create(WorkerModule, { bufferLogs: true, bodyParser: false });
     app.useLogger(app.get(Logger));
     app.enableShutdownHooks();
-    await app.listen(config.ports.workerHealth, '0.0.0.0');
+    await app.listen(config.ports.workerHealth, config.host);
   } catch (e) {
     process.stderr.write(`worker: ${(e as Error).message}\n`);
     process.exit(1);

@@ -1,5 +1,6 @@
 import { loadConfig } from '@app/config';
 import { Role } from '@app/common';
+import { SignJWT } from 'jose';
 import { TokenVerifier, signDevToken } from './token-verifier';
 
 describe('TokenVerifier', () => {
@@ -37,5 +38,33 @@ describe('TokenVerifier', () => {
     const forged = `${token.slice(0, -4)}AAAA`;
     await expect(cached.verify(forged)).rejects.toMatchObject({ code: 'Unauthenticated' });
     await expect(cached.verify(forged)).rejects.toMatchObject({ code: 'Unauthenticated' });
+  });
+
+  describe('token lifetime (issue 11)', () => {
+    const secret = new TextEncoder().encode('a-test-secret-of-sufficient-length');
+    const claims = { roles: ['admin'], departments: ['32'] };
+    const now = () => Math.floor(Date.now() / 1000);
+
+    it('refuses a token without exp', async () => {
+      const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuedAt().sign(secret);
+      await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'Unauthenticated', message: expect.stringMatching(/no "exp"/) });
+    });
+
+    it('refuses a token expiring in 9999 and one without iat living too long; accepts the maximum', async () => {
+      const far = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuedAt().setExpirationTime(253402300799).sign(secret);
+      await expect(verifier.verify(far)).rejects.toMatchObject({ code: 'Unauthenticated', message: expect.stringMatching(/AUTH_MAX_TOKEN_LIFETIME/) });
+      const noIat = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setExpirationTime(now() + 13 * 3600).sign(secret);
+      await expect(verifier.verify(noIat)).rejects.toMatchObject({ code: 'Unauthenticated' });
+      const ok = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('anna').setIssuedAt().setExpirationTime('12h').sign(secret);
+      await expect(verifier.verify(ok)).resolves.toMatchObject({ sub: 'anna' });
+    });
+
+    it('takes the maximum from AUTH_MAX_TOKEN_LIFETIME', async () => {
+      const strict = new TokenVerifier(loadConfig({ AUTH_JWT_SECRET: 'a-test-secret-of-sufficient-length', AUTH_MAX_TOKEN_LIFETIME: '600' }));
+      const hour = await signDevToken(config, { sub: 'anna', roles: ['caseworker'], departments: ['32'], expiresIn: '1h' });
+      await expect(strict.verify(hour)).rejects.toMatchObject({ code: 'Unauthenticated' });
+      const short = await signDevToken(config, { sub: 'anna', roles: ['caseworker'], departments: ['32'], expiresIn: '5m' });
+      await expect(strict.verify(short)).resolves.toMatchObject({ sub: 'anna' });
+    });
   });
 });

@@ -59,6 +59,13 @@ export class TokenVerifier {
     } catch (e) {
       throw new DomainError(ErrorCode.Unauthenticated, `invalid token: ${(e as Error).message}`);
     }
+    // a token without an end, or living longer than allowed, is a stolen token's best friend
+    const max = this.config.auth.maxTokenLifetimeSeconds;
+    if (typeof payload.exp !== 'number') throw new DomainError(ErrorCode.Unauthenticated, 'invalid token: no "exp" claim');
+    const issuedAt = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
+    if (payload.exp - issuedAt > max) {
+      throw new DomainError(ErrorCode.Unauthenticated, `invalid token: lives longer than AUTH_MAX_TOKEN_LIFETIME (${max} s)`);
+    }
     return payload;
   }
 

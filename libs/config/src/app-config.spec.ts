@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { loadConfig, ConfigError, redactUrl } from './app-config';
 
 describe('loadConfig', () => {
@@ -30,8 +33,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STORAGE_DRIVER: 's3' })).toThrow(/S3_ENDPOINT: required/);
   });
 
-  it('requires an auth source in production', () => {
+  it('requires an auth source, issuer, audience and anchor key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWKS_URL/);
+    const base = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://login.example/certs' };
+    expect(() => loadConfig(base)).toThrow(/AUTH_ISSUER: required in production/);
+    expect(() => loadConfig(base)).toThrow(/AUTH_AUDIENCE: required in production/);
+    expect(() => loadConfig(base)).toThrow(/AUDIT_ANCHOR_KEY: required in production/);
+  });
+
+  it('has no key in the source: development generates one per installation under SECRETS_DIR', () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'eakte-secrets-')), 'secrets');
+    const a = loadConfig({ SECRETS_DIR: dir });
+    const b = loadConfig({ SECRETS_DIR: dir });
+    expect(a.auth.jwtSecret).toHaveLength(43); // 32 random bytes, base64url
+    expect(b.auth.jwtSecret).toBe(a.auth.jwtSecret);
+    expect(a.audit.anchorKey).not.toBe(a.auth.jwtSecret);
+    expect(readFileSync(path.join(dir, 'auth-jwt-secret'), 'utf8')).toBe(a.auth.jwtSecret);
+    expect(statSync(path.join(dir, 'auth-jwt-secret')).mode & 0o077).toBe(0);
+    const other = loadConfig({ SECRETS_DIR: path.join(dir, '..', 'elsewhere') });
+    expect(other.auth.jwtSecret).not.toBe(a.auth.jwtSecret);
+    expect(loadConfig({ SECRETS_DIR: dir, AUTH_JWT_SECRET: 'x'.repeat(20) }).auth.jwtSecret).toBe('x'.repeat(20));
   });
 
   it('configures browser sign-in and sessions', () => {
@@ -48,12 +69,12 @@ describe('loadConfig', () => {
     });
     expect(c.session).toEqual({ ttlMinutes: 480, idleMinutes: 60, cookieSecure: false });
     expect(c.devIssuerPort).toBe(3003);
-    const p = loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://login.example/certs', AUTH_ISSUER: 'https://login.example', OIDC_CLIENT_ID: 'eakte', OIDC_CLIENT_SECRET: 's', OIDC_REDIRECT_URI: 'https://eakte.example/auth/callback' });
+    const p = loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://login.example/certs', AUTH_ISSUER: 'https://login.example', AUTH_AUDIENCE: 'eakte', AUDIT_ANCHOR_KEY: 'k'.repeat(32), OIDC_CLIENT_ID: 'eakte', OIDC_CLIENT_SECRET: 's', OIDC_REDIRECT_URI: 'https://eakte.example/auth/callback' });
     expect(p.host).toBe('0.0.0.0');
     expect(p.session.cookieSecure).toBe(true);
     expect(p.oidc).toMatchObject({ enabled: true, issuer: 'https://login.example', postLogoutRedirectUri: 'https://eakte.example/anmelden?abgemeldet=1' });
     expect(loadConfig({ AUTH_ISSUER: 'https://a.example', OIDC_ISSUER: 'http://127.0.0.1:3003', OIDC_CLIENT_ID: 'x' }).oidc.issuer).toBe('http://127.0.0.1:3003');
-    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://login.example/certs', AUTH_ISSUER: 'https://login.example', OIDC_CLIENT_ID: 'eakte' })).toThrow(/OIDC_CLIENT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://login.example/certs', AUTH_ISSUER: 'https://login.example', AUTH_AUDIENCE: 'eakte', AUDIT_ANCHOR_KEY: 'k'.repeat(32), OIDC_CLIENT_ID: 'eakte' })).toThrow(/OIDC_CLIENT_SECRET/);
     expect(() => loadConfig({ OIDC_CLIENT_ID: 'eakte' })).toThrow(/AUTH_ISSUER: required/);
     expect(() => loadConfig({ OIDC_SCOPES: 'profile' })).toThrow(/OIDC_SCOPES/);
     expect(() => loadConfig({ SESSION_TTL_MINUTES: '0' })).toThrow(/SESSION_TTL_MINUTES/);

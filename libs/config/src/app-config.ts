@@ -1,3 +1,5 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -38,6 +40,8 @@ export const configSchema = z
     AUTH_ISSUER: optionalString,
     AUTH_JWKS_URL: optionalString,
     AUTH_AUDIENCE: optionalString,
+    /** Longest accepted bearer-token lifetime in seconds (exp − iat); tokens without exp are refused. */
+    AUTH_MAX_TOKEN_LIFETIME: z.coerce.number().int().positive().max(7 * 24 * 3600).default(12 * 3600),
     AUTH_CLAIM_ROLES: z.string().default('roles'),
     AUTH_CLAIM_DEPARTMENTS: z.string().default('departments'),
     AUTH_CLAIM_NAME: z.string().default('name'),
@@ -48,6 +52,8 @@ export const configSchema = z
     AUDIT_ANCHOR_EVERY: z.coerce.number().int().positive().default(1000),
     AUDIT_ANCHOR_MINUTES: z.coerce.number().positive().default(10),
     AUDIT_ANCHOR_KEY: optionalString,
+    /** Development: where the installation's generated secrets live (never in the repository). */
+    SECRETS_DIR: z.string().default('./data/secrets'),
     AUDIT_ANCHOR_CHECK_SECONDS: z.coerce.number().positive().max(3600).default(30),
     OCR_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.cpus().length)),
     OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/).default('deu+eng'),
@@ -94,6 +100,11 @@ export const configSchema = z
     if (env.NODE_ENV === 'production' && !env.AUTH_JWKS_URL && !env.AUTH_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWKS_URL (OIDC) or AUTH_JWT_SECRET in production' });
     }
+    if (env.NODE_ENV === 'production') {
+      for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUDIT_ANCHOR_KEY'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required in production' });
+      }
+    }
     if (env.OIDC_CLIENT_ID && !env.OIDC_ISSUER && !env.AUTH_ISSUER) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_ISSUER'], message: 'required for browser sign-in when OIDC_CLIENT_ID is set' });
     }
@@ -119,6 +130,8 @@ export interface AppConfig {
     issuer?: string;
     jwksUrl?: string;
     audience?: string;
+    /** Longest accepted token lifetime (seconds); a token without `exp` is refused. */
+    maxTokenLifetimeSeconds: number;
     claims: { roles: string; departments: string; name: string };
   };
   upload: { maxBytes: number; maxPages: number };
@@ -186,7 +199,32 @@ export class ConfigError extends Error {
   }
 }
 
-const DEV_JWT_SECRET = 'eakte-development-secret-do-not-use-in-production';
+/**
+ * Development only: a random secret made once per installation under SECRETS_DIR (default
+ * ./data/secrets, outside the repository), so no key in the source code opens anything. Apps
+ * starting at the same time agree: the file appears complete or not at all (written aside, then
+ * hard-linked into place, which fails if another process was first).
+ */
+export function installationSecret(dir: string, name: string): string {
+  const file = path.join(dir, name);
+  const read = () => fs.readFileSync(file, 'utf8').trim();
+  try {
+    return read();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const aside = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}`;
+  fs.writeFileSync(aside, crypto.randomBytes(32).toString('base64url'), { mode: 0o600 });
+  try {
+    fs.linkSync(aside, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    fs.rmSync(aside, { force: true });
+  }
+  return read();
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = configSchema.safeParse(env);
@@ -195,7 +233,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const driver = e.STORAGE_DRIVER ?? (e.S3_ENDPOINT ? 's3' : 'fs');
-  const jwtSecret = e.AUTH_JWT_SECRET ?? (e.NODE_ENV === 'production' ? undefined : DEV_JWT_SECRET);
+  const production = e.NODE_ENV === 'production';
+  const secretsDir = path.resolve(e.SECRETS_DIR);
+  // development without a JWKS: tokens signed with the installation's own secret (`npm run token`)
+  const jwtSecret = e.AUTH_JWT_SECRET ?? (production ? undefined : installationSecret(secretsDir, 'auth-jwt-secret'));
   const oidcIssuer = e.OIDC_ISSUER ?? e.AUTH_ISSUER;
   const redirectUri = e.OIDC_REDIRECT_URI ?? `http://localhost:${e.RECORDS_PORT}/auth/callback`;
   return {
@@ -220,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       issuer: e.AUTH_ISSUER,
       jwksUrl: e.AUTH_JWKS_URL,
       audience: e.AUTH_AUDIENCE,
+      maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME,
       claims: { roles: e.AUTH_CLAIM_ROLES, departments: e.AUTH_CLAIM_DEPARTMENTS, name: e.AUTH_CLAIM_NAME },
     },
     upload: { maxBytes: Math.floor(e.MAX_UPLOAD_MB * 1024 * 1024), maxPages: e.MAX_PAGES },
@@ -228,7 +270,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       enabled: e.AUDIT_ENABLED,
       anchorEvery: e.AUDIT_ANCHOR_EVERY,
       anchorMinutes: e.AUDIT_ANCHOR_MINUTES,
-      anchorKey: e.AUDIT_ANCHOR_KEY ?? jwtSecret ?? 'eakte-anchor',
+      // production requires AUDIT_ANCHOR_KEY (checked above); never derived from another secret
+      anchorKey: e.AUDIT_ANCHOR_KEY ?? installationSecret(secretsDir, 'audit-anchor-key'),
       anchorCheckSeconds: e.AUDIT_ANCHOR_CHECK_SECONDS,
     },
     ocr: { workers: e.OCR_WORKERS, langs: e.OCR_LANGS, timeoutMs: e.OCR_TIMEOUT_SECONDS * 1000 },
