@@ -1,5 +1,5 @@
 import { DomainError } from './domain-error';
-import { toErrorResponse } from './exception.filter';
+import { loggableError, toErrorResponse } from './exception.filter';
 
 /** What pg's DatabaseError and TypeORM's QueryFailedError around it carry. */
 function pgError(code: string, message: string) {
@@ -39,5 +39,26 @@ describe('toErrorResponse', () => {
       status: 400,
       body: { error: { code: 'ValidationFailed', message: 'title too long', details: [{ field: 'title', errors: ['too long'] }] } },
     });
+  });
+
+  it.each([
+    ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['ECONNRESET', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+    ['shutting down', pgError('57P03', 'the database system is shutting down')],
+    ['admin shutdown', pgError('57P01', 'terminating connection due to administrator command')],
+    ['terminated', new Error('Connection terminated unexpectedly')],
+    ['pool timeout', new Error('timeout exceeded when trying to connect')],
+  ])('answers a lost database connection (%s) with 503 and Retry-After', (_name, error) => {
+    const res = toErrorResponse(error);
+    expect(res.status).toBe(503);
+    expect(res.headers).toEqual({ 'Retry-After': '2' });
+    expect(res.body.error.code).toBe('ServiceUnavailable');
+  });
+
+  it('logs a failed query without its SQL, parameters or message', () => {
+    const logged = JSON.stringify(loggableError(pgError('23505', 'duplicate key value violates unique constraint "x": Key (name)=(Erika Mustermann)')));
+    expect(logged).toMatch(/QueryFailedError/);
+    expect(logged).toMatch(/23505/);
+    expect(logged).not.toMatch(/SELECT|secret|Mustermann|\\u0000/);
   });
 });

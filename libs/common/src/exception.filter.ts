@@ -49,7 +49,53 @@ export function inputDatabaseError(exception: unknown): { sqlState: string; reas
   return { sqlState: pg.code, reason: pg.message ?? '' };
 }
 
-export function toErrorResponse(exception: unknown): { status: number; body: ErrorBody } {
+/** Node socket errors and PostgreSQL states meaning the database is (for now) out of reach. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const CONNECTION_MESSAGES = /Connection terminated|connection (?:is )?(?:closed|ended)|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (?:shutting down|starting up|in recovery mode)|terminating connection due to administrator command|Driver not Connected|Cannot use a pool after calling end/i;
+
+/** Seconds a client is asked to wait before retrying when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** True when the error means the database connection was lost or refused (a transient outage, not a bug). */
+export function isDatabaseUnavailable(exception: unknown): boolean {
+  for (let e = exception as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
+}
+
+/**
+ * What an unexpected error may write to the log: its type, codes and stack, never a query's
+ * parameters, the SQL text or the database's detail line (they may hold personal data).
+ */
+export function loggableError(exception: unknown): Record<string, unknown> {
+  if (!exception || typeof exception !== 'object') return { value: typeof exception };
+  const e = exception as { name?: unknown; code?: unknown; stack?: unknown; message?: unknown; query?: unknown; driverError?: { code?: unknown; routine?: unknown; table?: unknown; constraint?: unknown } };
+  const isQuery = e.name === 'QueryFailedError' || e.query !== undefined || e.driverError !== undefined;
+  const out: Record<string, unknown> = { type: typeof e.name === 'string' ? e.name : 'Error' };
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
+  if (isQuery) {
+    const d = e.driverError ?? {};
+    Object.assign(out, { sqlState: d.code, routine: d.routine, table: d.table, constraint: d.constraint });
+    // the first stack frame line carries the message (values); keep only the frames
+    if (typeof e.stack === 'string') out.stack = e.stack.split('\n').filter((l) => l.trimStart().startsWith('at ')).join('\n');
+  } else {
+    out.message = typeof e.message === 'string' ? e.message : undefined;
+    out.stack = e.stack;
+  }
+  return out;
+}
+
+export function toErrorResponse(exception: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: { error: { code: ErrorCode.ServiceUnavailable, message: 'the database is not reachable at the moment; try again shortly' } },
+      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+    };
+  }
   const input = inputDatabaseError(exception);
   if (input) {
     return {
@@ -104,13 +150,15 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    const { status, body } = toErrorResponse(exception);
+    const { status, body, headers } = toErrorResponse(exception);
     const input = inputDatabaseError(exception);
     if (input) {
       // no query or parameters in the log: they may hold personal data
       this.logger.warn({ sqlState: input.sqlState, reason: input.reason, method: req.method, path: req.route?.path ?? req.path, requestId: (req as { id?: unknown }).id }, 'input refused by the database');
+    } else if (headers?.['Retry-After']) {
+      this.logger.warn({ err: loggableError(exception), requestId: (req as { id?: unknown }).id }, 'database unavailable');
     } else if (status >= 500 && !(exception instanceof DomainError)) {
-      this.logger.error({ err: exception, requestId: (req as { id?: unknown }).id }, 'unhandled error');
+      this.logger.error({ err: loggableError(exception), requestId: (req as { id?: unknown }).id }, 'unhandled error');
     }
     let finalStatus = status;
     let finalBody = body;
@@ -126,6 +174,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
+    if (headers && finalStatus === status) res.set(headers);
     res.status(finalStatus).json(finalBody);
   }
 }

@@ -5,6 +5,38 @@ import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError, ErrorCode } from './domain-error';
 import { DomainExceptionFilter, ErrorObserver } from './exception.filter';
+import { createValidationPipe } from './validation';
+import { APP_CONFIG, AppConfig } from '@app/config';
+
+/** How deeply JSON bodies may nest: no request of the API needs more than a few levels. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The nesting depth of a parsed JSON value, counted without recursion; stops early past `limit`. */
+export function jsonDepth(value: unknown, limit = Infinity): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** Refuses JSON bodies nested deeper than MAX_JSON_DEPTH (validation would recurse through them). */
+function jsonDepthLimit(req: Request, _res: Response, next: NextFunction): void {
+  if (req.body !== null && typeof req.body === 'object' && jsonDepth(req.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    return next(new DomainError(ErrorCode.BadRequest, `JSON body nested too deeply (at most ${MAX_JSON_DEPTH} levels)`));
+  }
+  next();
+}
+
+/** Express's `trust proxy` from TRUST_PROXY: false for none, else the list of trusted addresses. */
+export function trustProxySetting(config: Pick<AppConfig, 'trustProxy'>): false | string[] {
+  return config.trustProxy.length ? config.trustProxy : false;
+}
 
 /** Turns body-parser failures into domain errors with a reason (malformed JSON, body too large). */
 function bodyParserErrors(err: { type?: string; message?: string }, _req: Request, _res: Response, next: NextFunction): void {
@@ -13,7 +45,6 @@ function bodyParserErrors(err: { type?: string; message?: string }, _req: Reques
   if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') return next(new DomainError(ErrorCode.UnsupportedMediaType, err.message ?? 'unsupported encoding'));
   next(err);
 }
-import { createValidationPipe } from './validation';
 
 export interface HttpAppOptions {
   title: string;
@@ -30,10 +61,12 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   app.enableShutdownHooks();
   const express = app.getHttpAdapter().getInstance();
   express.disable('x-powered-by');
-  express.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // only the proxies named in TRUST_PROXY may set X-Forwarded-For (the client address in the audit trail)
+  express.set('trust proxy', trustProxySetting(app.get<AppConfig>(APP_CONFIG)));
   app.use(json({ limit: '1mb' }));
   app.use(urlencoded({ extended: false, limit: '1mb' }));
   app.use(bodyParserErrors);
+  app.use(jsonDepthLimit);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter(options.errorObserver));
   if (options.docs !== false) {

@@ -21,8 +21,28 @@ export const REDACT_PATHS = [
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
+ * A request URL as it may be logged: the path, and of the query only the parameter names with
+ * numbers kept; every other value (search text, names, references, cursors) becomes `_`.
+ */
+export function loggableUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      const value = pair.slice(eq + 1);
+      return `${pair.slice(0, eq)}=${/^\d{1,12}$/.test(value) ? value : '_'}`;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
+/**
  * Gives every request its id (`X-Request-Id` honoured if sane, else a UUID; echoed in the response)
- * and writes one line when it ends: `requestId`, method, URL, status, response time; level `info`,
+ * and writes one line when it ends: `requestId`, method, URL (query values masked: {@link loggableUrl}), status, response time; level `info`,
  * `error` from status 500 on. Deliberately cheap (this runs for every read): no per-request child
  * logger, no request/response serializers. Health probes are not logged.
  */
@@ -32,7 +52,7 @@ export function requestLogging(logger: PinoInstance) {
     const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
-    const url = req.originalUrl ?? req.url ?? '';
+    const url = loggableUrl(req.originalUrl ?? req.url ?? '');
     if (url.startsWith('/health')) return next();
     const started = performance.now();
     let logged = false;

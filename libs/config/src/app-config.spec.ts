@@ -80,6 +80,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SESSION_TTL_MINUTES: '0' })).toThrow(/SESSION_TTL_MINUTES/);
   });
 
+  it('trusts only loopback proxies by default, none or a validated list when TRUST_PROXY says so', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'none' }).trustProxy).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,fd00::/8, uniquelocal' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16', 'fd00::/8', 'uniquelocal']);
+    for (const bad of ['*', 'true', '10.0.0.0/33', 'proxy.example', '10.0.0.1/8/1']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+    }
+  });
+
   it('masks passwords in URLs', () => {
     expect(redactUrl('postgres://u:secret@h:5432/db')).not.toContain('secret');
   });

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import { isIP } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -12,6 +13,16 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(0).max(65535);
+/** An entry of TRUST_PROXY: a name express knows, an IP address, or an address with a prefix length. */
+function validProxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [addr, bits, extra] = entry.split('/');
+  const family = isIP(addr);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 const optionalString = z
   .string()
   .optional()
@@ -81,6 +92,13 @@ export const configSchema = z
     FIXITY_SLICE_SIZE: z.coerce.number().int().min(1).max(100_000).default(200),
     // the address the HTTP apps listen on (default: loopback outside production)
     HOST: optionalString,
+    // reverse proxies whose X-Forwarded-For is believed: "none", or a comma list of addresses,
+    // CIDR ranges and the names loopback, linklocal, uniquelocal
+    TRUST_PROXY: z
+      .string()
+      .default('loopback')
+      .transform((v) => (v.trim().toLowerCase() === 'none' || v.trim() === '' ? [] : v.split(',').map((x) => x.trim()).filter(Boolean)))
+      .refine((list) => list.every(validProxyEntry), 'must be "none" or a comma list of IP addresses, CIDR ranges, loopback, linklocal or uniquelocal'),
     // browser sign-in (OpenID Connect, backend-for-frontend); OIDC_ISSUER defaults to AUTH_ISSUER
     OIDC_ISSUER: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
     OIDC_CLIENT_ID: optionalString,
@@ -162,6 +180,8 @@ export interface AppConfig {
   fixity: { everyMinutes: number; sliceSize: number };
   /** The address the HTTP apps listen on. */
   host: string;
+  /** Reverse proxies trusted for X-Forwarded-For (empty: none). */
+  trustProxy: string[];
   /**
    * Browser sign-in: the records API as an OpenID Connect client (authorization code + PKCE) of
    * `issuer`. `enabled` only when an issuer and a client id are configured.
@@ -288,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metrics: { token: e.METRICS_TOKEN },
     fixity: { everyMinutes: e.FIXITY_SWEEP_EVERY_MINUTES, sliceSize: e.FIXITY_SLICE_SIZE },
     host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    trustProxy: e.TRUST_PROXY,
     oidc: {
       enabled: !!oidcIssuer && !!e.OIDC_CLIENT_ID,
       issuer: oidcIssuer,

@@ -28,7 +28,9 @@ export class CaseFileService {
   }
 
   async create(ctx: RequestContext, dto: CreateCaseFileDto): Promise<CaseFile> {
-    const unit = await this.filePlan.get(dto.filePlanCode).catch(() => {
+    const unit = await this.filePlan.get(dto.filePlanCode).catch((e: unknown) => {
+      // only "no such unit" is the client's fault; a lost database stays what it is (503)
+      if (!(e instanceof DomainError && e.code === ErrorCode.NotFound)) throw e;
       throw DomainError.validation(`unknown file-plan unit ${dto.filePlanCode}`, [{ field: 'filePlanCode', errors: ['unknown file-plan unit'] }]);
     });
     if (!AccessPolicy.canWork(ctx.actor, unit.departmentCode)) {
