@@ -1,49 +1,70 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
+import { validateXML, XMLFileInfo } from 'xmllint-wasm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { DomainError, ErrorCode } from '@app/common';
 import { DisposalCode, MessageType } from './xdomea-messages';
 import { XmlElement, XdomeaFormatError, childText, childrenNamed, parseXml, structuralErrors } from './xdomea-structure';
 
 export interface SchemaCheck {
-  /** Whether the official XSD was available and used (xmllint). */
+  /** Whether the official XSD was available and used (libxml2 in-process, xmllint-wasm). */
   xsd: boolean;
   errors: string[];
 }
 
-/** Runs `xmllint --noout --schema <dir>/xdomea.xsd -`; null when xmllint or the schemas are absent. */
+/** The schema files of a directory as xmllint-wasm takes them: loaded once per directory. */
+const schemaSets = new Map<string, { schema: XMLFileInfo; preload: XMLFileInfo[] } | null>();
+
+/**
+ * xdomea.xsd and every schema it includes or imports, followed through `schemaLocation` (the
+ * xdomea XSDs import ../xoev/xoev-code.xsd). Each is held under its base name, the references
+ * rewritten to match, because xmllint-wasm's in-memory file system is flat. Null when absent.
+ */
+function loadSchemaSet(schemaDir: string): { schema: XMLFileInfo; preload: XMLFileInfo[] } | null {
+  if (schemaSets.has(schemaDir)) return schemaSets.get(schemaDir)!;
+  const entry = path.join(schemaDir, 'xdomea.xsd');
+  let set: { schema: XMLFileInfo; preload: XMLFileInfo[] } | null = null;
+  if (existsSync(entry)) {
+    const files = new Map<string, string>();
+    const queue = [entry];
+    while (queue.length) {
+      const file = queue.shift()!;
+      const name = path.basename(file);
+      if (files.has(name)) continue;
+      const text = readFileSync(file, 'utf8').replace(/schemaLocation="([^"]+)"/g, (_m, loc: string) => {
+        queue.push(path.resolve(path.dirname(file), loc));
+        return `schemaLocation="${path.basename(loc)}"`;
+      });
+      files.set(name, text);
+    }
+    const all = [...files].map(([fileName, contents]) => ({ fileName, contents }));
+    set = { schema: all[0], preload: all.slice(1) };
+  }
+  schemaSets.set(schemaDir, set);
+  return set;
+}
+
+/**
+ * Validates against `<dir>/xdomea.xsd` in-process (libxml2 compiled to WebAssembly: no xmllint
+ * binary needed); null when the schemas are absent.
+ */
 export async function xmllintErrors(xml: string, schemaDir: string, timeoutMs = 30_000): Promise<string[] | null> {
-  const xsd = path.join(schemaDir, 'xdomea.xsd');
-  if (!existsSync(xsd)) return null;
-  return new Promise((resolve) => {
-    let stderr = '';
-    let settled = false;
-    const child = spawn('xmllint', ['--noout', '--nonet', '--schema', xsd, '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', () => {
-      clearTimeout(timer);
-      if (!settled) resolve(null);
-      settled = true;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < 64 * 1024) stderr += d.toString('utf8');
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (settled) return;
-      settled = true;
-      if (code === 0) return resolve([]);
-      const lines = stderr
-        .split('\n')
-        .map((l) => l.replace(/^-:/, 'line '))
-        .filter((l) => l && !/fails to validate$/.test(l));
-      resolve(lines.length ? lines.slice(0, 50) : [`xmllint exited with ${code}`]);
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(xml);
+  const set = loadSchemaSet(schemaDir);
+  if (!set) return null;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string[]>((resolve) => {
+    timer = setTimeout(() => resolve([`schema validation did not finish within ${timeoutMs / 1000} s`]), timeoutMs);
   });
+  const run = validateXML({ xml: [{ fileName: 'message.xml', contents: xml }], schema: set.schema, preload: set.preload, maxMemoryPages: 4096 }).then(
+    (r) => (r.valid ? [] : r.errors.slice(0, 50).map((e) => (e.loc ? `line ${e.loc.lineNumber}: ${e.message}` : e.message))),
+    (e: Error) => [String(e.message ?? e).split('\n').find((l) => l.trim()) ?? 'the message could not be validated'],
+  );
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface Appraisal0502 {
@@ -57,7 +78,7 @@ export interface Confirmation0506 {
 }
 
 /**
- * Validates xdomea messages: always with the in-repo structural check, and with xmllint against
+ * Validates xdomea messages: always with the in-repo structural check, and with libxml2 against
  * the official XSDs when they are available (RETENTION: XDOMEA_SCHEMA_DIR, default ../shared).
  */
 @Injectable()
