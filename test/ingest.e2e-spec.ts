@@ -9,6 +9,7 @@ import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { freshDatabase } from './support/database';
 import { startApp, TestApp, users } from './support/app';
+import { keyFor, ObjectStorage } from '@app/storage';
 import { germanLetter, renderLetter, toJpeg, toScannedPdf } from './support/scan-generator';
 
 /**
@@ -304,5 +305,18 @@ describe('scanned-mail ingest (e2e)', () => {
     await ingest.http().post('/api/v1/batches').set('Authorization', `Bearer ${await ingest.token(users.caseworker32)}`).attach('files', Buffer.from('%PDF-1.4\n'), 'a.pdf').expect(403);
     await ingest.http().get('/api/v1/batches/not-a-uuid').set('Authorization', `Bearer ${sina}`).expect(400);
     await ingest.http().get('/api/v1/batches/00000000-0000-4000-8000-000000000000').set('Authorization', `Bearer ${sina}`).expect(404);
+  });
+
+  it('leaves no stored original behind when a request is refused after its files were stored', async () => {
+    const storage = ingest.app.get(ObjectStorage);
+    const letters = [1, 2].map((i) => Buffer.from(`%PDF-1.4\n% verworfen ${i} ${process.pid} ${Date.now()}\n%%EOF\n`, 'latin1'));
+    const keys = letters.map((b) => keyFor(createHash('sha256').update(b).digest('hex')));
+    const before = await ingest.app.get(DataSource).query('SELECT count(*)::int AS n FROM scan_batches');
+    // the long field comes after both files: they are in storage when the request is refused
+    const res = await ingest.http().post('/api/v1/batches').set('Authorization', `Bearer ${sina}`)
+      .attach('files', letters[0], 'a.pdf').attach('files', letters[1], 'b.pdf').field('scanner', 'x'.repeat(70 * 1024)).expect(400);
+    expect(res.body.error.message).toMatch(/field scanner is too long/);
+    for (const key of keys) expect(await storage.stat(key)).toBeNull();
+    expect(await ingest.app.get(DataSource).query('SELECT count(*)::int AS n FROM scan_batches')).toEqual(before);
   });
 });

@@ -177,6 +177,11 @@ describe('records API (e2e)', () => {
     await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).send({ title: 'json instead of multipart' }).expect(415);
     fieldError(await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).field('title', 'Nul\u0000Byte').attach('file', pdfBytes('nul title'), 'nul.pdf').expect(400), 'title', /must not contain control characters \(NUL\)/);
     expect(await ds.query("SELECT id FROM documents WHERE title LIKE 'Nul%Byte'")).toEqual([]);
+    // refused as a whole after files were stored: too many file parts, a field too long after the file
+    const tooMany = await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).field('title', 'drei')
+      .attach('file', pdfBytes('erste Datei'), 'a.pdf').attach('file', pdfBytes('zweite Datei'), 'b.pdf').attach('file', pdfBytes('dritte Datei'), 'c.pdf').expect(413);
+    expect(tooMany.body.error.message).toMatch(/at most 2 files/);
+    await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).attach('file', pdfBytes('vor dem langen Feld'), 'd.pdf').field('title', 'x'.repeat(70 * 1024)).expect(400);
     expect(countObjects(t.config.storage.driver === 'fs' ? t.config.storage.dir : '')).toBe(before);
 
     const traversal = await t.http().post(`/api/v1/case-files/${cf.body.id}/documents`).set('Authorization', auth).field('title', 'pfad').attach('file', pdfBytes('path'), '../../etc/passwd.pdf').expect(201);

@@ -22,6 +22,14 @@ export interface MultipartLimits {
   maxFieldBytes?: number;
 }
 
+export interface MultipartOptions<T> {
+  /**
+   * Undoes a file handler's result (removes what it stored) when the request as a whole is
+   * refused (too many files, a field too long, malformed or aborted): nothing is left behind.
+   */
+  discard?: (result: T) => Promise<unknown>;
+}
+
 /** Strips directories and odd characters from a client-supplied file name. */
 export function safeFilename(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
@@ -43,6 +51,7 @@ export function readMultipart<T>(
   req: Readable & { headers: IncomingHttpHeaders },
   limits: MultipartLimits,
   onFile: (stream: Readable, info: FilePartInfo) => Promise<T>,
+  options: MultipartOptions<T> = {},
 ): Promise<{ fields: Record<string, string>; files: FilePart<T>[] }> {
   const type = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(type)) {
@@ -69,6 +78,14 @@ export function readMultipart<T>(
     const fields: Record<string, string> = {};
     const files: FilePart<T>[] = [];
     const work: Promise<void>[] = [];
+    /** Refuses the request after undoing what the handlers stored. */
+    const refuse = async (error: Error | null) => {
+      await Promise.allSettled(work);
+      if (options.discard) {
+        await Promise.allSettled(files.filter((f) => f.result !== undefined).map((f) => options.discard!(f.result as T)));
+      }
+      reject(error);
+    };
     let failed: Error | null = null;
     let tooMany = false;
 
@@ -104,12 +121,12 @@ export function readMultipart<T>(
       failed ??= new DomainError(ErrorCode.BadRequest, `malformed multipart request: ${e.message}`);
       req.unpipe(bb);
       req.resume();
-      Promise.allSettled(work).then(() => reject(failed));
+      void refuse(failed);
     });
     bb.on('close', () => {
       Promise.allSettled(work).then(() => {
-        if (failed) reject(failed);
-        else if (tooMany) reject(new DomainError(ErrorCode.PayloadTooLarge, `at most ${limits.maxFiles} files per request`));
+        if (failed) void refuse(failed);
+        else if (tooMany) void refuse(new DomainError(ErrorCode.PayloadTooLarge, `at most ${limits.maxFiles} files per request`));
         else resolve({ fields, files });
       });
     });

@@ -50,11 +50,17 @@ export class BatchController {
       throw e;
     });
     let position = 0;
-    const { fields, files } = await readMultipart(req, { maxFileBytes: this.config.upload.maxBytes, maxFiles: this.config.ingest.maxFiles, maxFields: 10 }, (stream, info) => {
-      const at = position++;
-      if (info.field !== 'files') return Promise.reject(DomainError.validation(`unexpected file field ${info.field}; use "files"`));
-      return this.intake.receive(stream, info, at);
-    });
+    const { fields, files } = await readMultipart(
+      req,
+      { maxFileBytes: this.config.upload.maxBytes, maxFiles: this.config.ingest.maxFiles, maxFields: 10 },
+      (stream, info) => {
+        const at = position++;
+        if (info.field !== 'files') return Promise.reject(DomainError.validation(`unexpected file field ${info.field}; use "files"`));
+        return this.intake.receive(stream, info, at);
+      },
+      // a refused request (too many files, malformed, aborted) leaves no stored original behind
+      { discard: (intake) => this.intake.discard([intake]) },
+    );
     const intakes: FileIntake[] = files.map((f, i) => f.result ?? rejectedIntake(i, f.filename, f.error ?? new Error('not received'), this.config.upload.maxBytes));
     const broken = files.find((f) => f.error && (!(f.error instanceof DomainError) || f.error.code === ErrorCode.ValidationFailed));
     try {

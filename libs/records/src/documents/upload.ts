@@ -13,8 +13,12 @@ export async function readSingleUpload<T extends object>(
   maxBytes: number,
   fieldsDto: new () => T,
 ): Promise<{ fields: T; upload: UploadedOriginal }> {
-  const { fields, files } = await readMultipart(req, { maxFileBytes: maxBytes, maxFiles: 2 }, (stream, info) =>
-    info.field === 'file' ? documents.storeUpload(stream, info) : Promise.reject(DomainError.validation(`unexpected file field ${info.field}`)),
+  const { fields, files } = await readMultipart(
+    req,
+    { maxFileBytes: maxBytes, maxFiles: 2 },
+    (stream, info) => (info.field === 'file' ? documents.storeUpload(stream, info) : Promise.reject(DomainError.validation(`unexpected file field ${info.field}`))),
+    // a request refused as a whole (too many files, a field too long, aborted) leaves no object behind
+    { discard: (upload) => documents.discardUpload(upload) },
   );
   const stored = files.filter((f) => f.result).map((f) => f.result!);
   const discardAll = () => Promise.all(stored.map((u) => documents.discardUpload(u)));
