@@ -1,4 +1,5 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -8,7 +9,7 @@ import { IngestAppModule } from '../apps/ingest/src/ingest.module';
 import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { systemContext } from '@app/common';
-import { FixitySweepService } from '@app/records';
+import { FixitySweepService, OrphanSweepService } from '@app/records';
 import { ObjectStorage } from '@app/storage';
 import { activeContentPdf } from '../libs/ocr/src/testing/hostile-files';
 import { freshDatabase } from './support/database';
@@ -198,5 +199,42 @@ describe('fixity sweep (e2e)', () => {
     expect((await ds.query(`SELECT lease_until FROM fixity_sweep_state`))[0].lease_until).toBeNull();
     const text = (await worker.http().get('/metrics').expect(200)).text;
     expect(Number(/^eakte_fixity_last_round_completed_timestamp_seconds (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(Date.now() / 1000 - 600);
+  });
+
+  it('removes stored objects no file refers to, only after the grace period, never one a row has come to refer to', async () => {
+    const storage = worker.app.get(ObjectStorage);
+    const orphans = worker.app.get(OrphanSweepService);
+    const put = async (text: string) => (await storage.put(Readable.from([Buffer.from(text)]))).key;
+    const lost = await put(`liegen geblieben ${process.pid}`);
+    const lateContent = `gleich wieder gebraucht ${process.pid}\n`;
+    const late = await put(lateContent);
+    const cf = (await records.http().post('/api/v1/case-files').set('Authorization', `Bearer ${anna}`).send({ filePlanCode: '32.1.2', title: 'Verwaiste Objekte' }).expect(201)).body;
+    const kept = (await records.http().post(`/api/v1/case-files/${cf.id}/documents`).set('Authorization', `Bearer ${anna}`).field('title', 'bleibt').attach('file', Buffer.from(`bleibt ${process.pid}\n`), 'b.txt').expect(201)).body;
+    const keptKey: string = (await ds.query('SELECT f.storage_key FROM document_files f JOIN document_versions v ON v.id = f.version_id WHERE v.document_id = $1', [kept.id]))[0].storage_key;
+
+    const now = Date.now();
+    const hour = 3_600_000;
+    const first = await orphans.run(systemContext('orphan-test'), now);
+    expect(first).toMatchObject({ removed: 0, failed: 0 });
+    expect(first.unreferenced).toBeGreaterThanOrEqual(2);
+    expect((await orphans.run(systemContext('orphan-test'), now + 23 * hour)).removed).toBe(0);
+    // an upload of the same bytes commits a row that refers to the waiting object (content addressing)
+    await records.http().post(`/api/v1/case-files/${cf.id}/documents`).set('Authorization', `Bearer ${anna}`).field('title', 'spät').attach('file', Buffer.from(lateContent), 'c.txt').expect(201);
+
+    const after = await orphans.run(systemContext('orphan-test'), now + 25 * hour);
+    expect(after.removed).toBeGreaterThanOrEqual(1);
+    expect(await storage.stat(lost)).toBeNull();
+    expect(await storage.stat(late)).not.toBeNull();
+    expect(await storage.stat(keptKey)).not.toBeNull();
+    const events = await ds.query(`SELECT object_type, object_id, reason FROM audit_events WHERE action = 'storage.orphan_removed'`);
+    expect(events).toContainEqual({ object_type: 'storage_object', object_id: lost, reason: 'no file refers to the stored object' });
+    expect(events.map((e: { object_id: string }) => e.object_id)).not.toContain(late);
+    // every file row of the case file still has its object (the first test deleted one of its own on purpose)
+    const rows: { storage_key: string }[] = await ds.query(
+      'SELECT f.storage_key FROM document_files f JOIN document_versions v ON v.id = f.version_id JOIN documents d ON d.id = v.document_id WHERE d.case_file_id = $1',
+      [cf.id],
+    );
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(await storage.stat(r.storage_key)).not.toBeNull();
   });
 });

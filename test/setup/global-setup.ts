@@ -26,6 +26,7 @@ export default async function globalSetup(): Promise<void> {
   // suites keep their objects in storage directories of their own: a worker's fixity sweep over
   // the shared database would report the others' objects missing (test/fixity.e2e-spec.ts turns it on)
   process.env.FIXITY_SWEEP_EVERY_MINUTES = '0';
+  process.env.ORPHAN_SWEEP_EVERY_MINUTES = '0'; // suites share one storage directory across databases: no suite may judge another's objects
   process.env.EAKTE_TEST_RUN_ID = runId;
   const config = loadConfig();
   await preflight(config, { createDatabase: true });

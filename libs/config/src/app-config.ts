@@ -90,6 +90,8 @@ export const configSchema = z
     METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
     FIXITY_SWEEP_EVERY_MINUTES: z.coerce.number().min(0).default(60),
     FIXITY_SLICE_SIZE: z.coerce.number().int().min(1).max(100_000).default(200),
+    ORPHAN_SWEEP_EVERY_MINUTES: z.coerce.number().min(0).default(360),
+    ORPHAN_GRACE_MINUTES: z.coerce.number().min(0).default(24 * 60),
     // the address the HTTP apps listen on (default: loopback outside production)
     HOST: optionalString,
     // reverse proxies whose X-Forwarded-For is believed: "none", or a comma list of addresses,
@@ -178,6 +180,11 @@ export interface AppConfig {
   metrics: { token?: string };
   /** Fixity sweep (TR-ESOR integrity check): every `everyMinutes` (0: no schedule), re-hash the next `sliceSize` stored files. */
   fixity: { everyMinutes: number; sliceSize: number };
+  /**
+   * Orphan sweep: every `everyMinutes` (0: no schedule), stored objects no file row refers to are
+   * removed once they have been seen unreferenced for `graceMinutes` (an upload about to commit is never touched).
+   */
+  orphans: { everyMinutes: number; graceMinutes: number };
   /** The address the HTTP apps listen on. */
   host: string;
   /** Reverse proxies trusted for X-Forwarded-For (empty: none). */
@@ -307,6 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     web: { dir: path.resolve(e.WEB_DIR) },
     metrics: { token: e.METRICS_TOKEN },
     fixity: { everyMinutes: e.FIXITY_SWEEP_EVERY_MINUTES, sliceSize: e.FIXITY_SLICE_SIZE },
+    orphans: { everyMinutes: e.ORPHAN_SWEEP_EVERY_MINUTES, graceMinutes: e.ORPHAN_GRACE_MINUTES },
     host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     trustProxy: e.TRUST_PROXY,
     oidc: {

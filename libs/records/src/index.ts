@@ -23,5 +23,6 @@ export * from './records-http.module';
 export * from './uuid-param';
 export * from './fixity/fixity.repository';
 export * from './fixity/fixity-sweep.service';
+export * from './fixity/orphan-sweep.service';
 export * from './fixity/fixity-worker.module';
 export * from './fixity/jobs/fixity-sweep.job';

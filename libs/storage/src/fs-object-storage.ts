@@ -71,6 +71,18 @@ export class FsObjectStorage extends ObjectStorage {
     }
   }
 
+  async *keys(): AsyncIterable<string> {
+    const top = path.join(this.root, 'sha256');
+    const prefixes = await fsp.readdir(top).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+    for (const prefix of prefixes) {
+      const names = await fsp.readdir(path.join(top, prefix)).catch(() => [] as string[]);
+      for (const name of names) {
+        const key = `sha256/${prefix}/${name}`;
+        if (/^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) yield key;
+      }
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await fsp.rm(this.pathOf(key), { force: true });
   }

@@ -194,6 +194,19 @@ describe.each(drivers)('ObjectStorage contract: %s driver', (_name, make) => {
     await d.storage.delete(stored.key); // idempotent
   });
 
+  it('lists the keys of stored objects, not of deleted or half-written ones', async () => {
+    const a = await d.storage.put(Readable.from([randomBytes(300)]));
+    const b = await d.storage.put(Readable.from([randomBytes(301)]));
+    await d.storage.delete(b.key);
+    await expect(d.storage.put(Readable.from([randomBytes(2000)]), { maxBytes: 1000 })).rejects.toBeTruthy();
+    const keys: string[] = [];
+    for await (const k of d.storage.keys()) keys.push(k);
+    expect(keys).toContain(a.key);
+    expect(keys).not.toContain(b.key);
+    for (const k of keys) expect(k).toMatch(/^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
+    for (const k of keys) expect(await d.storage.stat(k)).not.toBeNull();
+  });
+
   it('rejects keys that are not content addresses', async () => {
     await expect(d.storage.get('../../etc/passwd')).rejects.toThrow(/invalid storage key/);
     await expect(d.storage.stat('sha256/zz/nothex')).rejects.toThrow(/invalid storage key/);

@@ -40,6 +40,8 @@ export abstract class ObjectStorage {
   abstract put(source: Readable, options?: PutOptions): Promise<StoredObject>;
   abstract get(key: string, range?: ByteRange): Promise<Readable>;
   abstract stat(key: string): Promise<{ size: number } | null>;
+  /** Every stored object's key (content objects only: nothing half-written), in no set order. */
+  abstract keys(): AsyncIterable<string>;
   /** Removes an object. Only disposal (destruction, hand-over) may call this. */
   abstract delete(key: string): Promise<void>;
   abstract capabilities(): Promise<StorageCapabilities>;

@@ -193,6 +193,12 @@ export class S3ObjectStorage extends ObjectStorage {
     }
   }
 
+  async *keys(): AsyncIterable<string> {
+    for await (const item of this.client.listObjectsV2(this.bucket, 'sha256/', true) as AsyncIterable<{ name?: string }>) {
+      if (item.name && /^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(item.name)) yield item.name;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     assertKey(key);
     await this.client.removeObject(this.bucket, key);

@@ -6,3 +6,7 @@ export interface FixitySweepJobData {
 
 export const FIXITY_SWEEP_JOB = 'FixitySweepJob';
 export const FIXITY_SWEEP_SCHEDULER_ID = 'fixity-sweep';
+
+/** The orphan sweep runs on the same queue (storage housekeeping): one job removes what no row refers to. */
+export const ORPHAN_SWEEP_JOB = 'OrphanSweepJob';
+export const ORPHAN_SWEEP_SCHEDULER_ID = 'orphan-sweep';
