@@ -27,6 +27,35 @@ export interface FileIntake {
 const INSPECT_TIMEOUT_MS = 60_000;
 
 /**
+ * At most this many files are inspected at once in the process, whatever the number of requests
+ * and files: each inspection of a PDF opens pdf.js in a thread with its own heap, and a batch of
+ * 150 files started them all at once (RSS above 2 GB, never fully returned).
+ */
+const INSPECT_CONCURRENCY = Math.max(1, Math.min(4, os.availableParallelism()));
+
+/** A FIFO of slots: `run` waits for a free one (spooled files wait on disk, not in memory). */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
+/**
  * Receives one scanned file: streams it to a local spool file (hashing it), stores it unchanged in
  * object storage as the original, and only then checks it (type by content, size, pages) with the
  * DocumentProcessor. A bad file becomes a rejection reason, never an exception for the batch.
@@ -35,6 +64,7 @@ const INSPECT_TIMEOUT_MS = 60_000;
 export class ScanIntakeService {
   private readonly logger = new Logger(ScanIntakeService.name);
   private readonly spoolDir = path.join(os.tmpdir(), 'eakte-ingest');
+  private readonly inspections = new Slots(INSPECT_CONCURRENCY);
 
   constructor(
     private readonly storage: ObjectStorage,
@@ -67,7 +97,7 @@ export class ScanIntakeService {
         return intake;
       }
       try {
-        const inspection = await withTimeout(this.processor.inspect(spooled.path), INSPECT_TIMEOUT_MS, 'inspection timed out');
+        const inspection = await this.inspections.run(() => withTimeout(this.processor.inspect(spooled.path), INSPECT_TIMEOUT_MS, 'inspection timed out'));
         intake.mimeType = inspection.mimeType;
         intake.pageCount = inspection.pageCount;
         intake.hasTextLayer = inspection.hasTextLayer;
