@@ -3,6 +3,7 @@ import { RecordsApiModule } from '../apps/records-api/src/records-api.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { ObjectStorage } from '@app/storage';
 import { activeContentPdf } from '../libs/ocr/src/testing/hostile-files';
+import { freshDatabase } from './support/database';
 import { startApp, TestApp, users } from './support/app';
 
 /** One sample of a Prometheus text exposition: name, labels, value. */
@@ -36,8 +37,13 @@ describe('Prometheus metrics (e2e)', () => {
   let anna: string;
   let sina: string;
 
+  let db: { url: string; drop: () => Promise<void> };
+
   beforeAll(async () => {
-    const env = { OCR_WORKERS: '1', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-metrics` };
+    // a database of its own: the worker's queue recovery re-enqueues every scan queued in its
+    // database, so other suites' scans (other queue prefixes, same database) would count here
+    db = await freshDatabase('metrics');
+    const env = { DATABASE_URL: db.url, OCR_WORKERS: '1', QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-metrics` };
     records = await startApp(RecordsApiModule, { env });
     ingest = await startApp(IngestAppModule, { env, seed: false });
     worker = await startApp(WorkerModule, { env, seed: false });
@@ -49,6 +55,7 @@ describe('Prometheus metrics (e2e)', () => {
     await worker?.close();
     await ingest?.close();
     await records?.close();
+    await db?.drop();
   });
 
   const scrape = async (app: TestApp) => {
