@@ -1,7 +1,7 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { ByteRange, ObjectStorage, PutOptions, StorageCapabilities, StoredObject, assertKey, keyFor } from './object-storage';
+import { ByteRange, ObjectStorage, PutOptions, StorageCapabilities, StoredObject, assertKey, isKey, keyFor } from './object-storage';
 import { hashFile, spool } from './spool';
 
 /** Objects as files below one directory; the local default. Writes are atomic (link, never overwrite). */
@@ -78,7 +78,7 @@ export class FsObjectStorage extends ObjectStorage {
       const names = await fsp.readdir(path.join(top, prefix)).catch(() => [] as string[]);
       for (const name of names) {
         const key = `sha256/${prefix}/${name}`;
-        if (/^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) yield key;
+        if (isKey(key)) yield key;
       }
     }
   }

@@ -54,6 +54,11 @@ export function keyFor(sha256: string): string {
   return `sha256/${sha256.slice(0, 2)}/${sha256}`;
 }
 
+/** Whether a name is a content address (`sha256/ab/<hash>`), the only keys objects are stored under. */
+export function isKey(key: string): boolean {
+  return /^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key);
+}
+
 export function assertKey(key: string): void {
-  if (!/^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) throw new Error(`invalid storage key: ${key}`);
+  if (!isKey(key)) throw new Error(`invalid storage key: ${key}`);
 }

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
-import { ByteRange, ObjectStorage, PutOptions, StorageCapabilities, StoredObject, assertKey, keyFor } from './object-storage';
+import { ByteRange, ObjectStorage, PutOptions, StorageCapabilities, StoredObject, assertKey, isKey, keyFor } from './object-storage';
 import { SpooledFile, spool } from './spool';
 
 const MiB = 1024 * 1024;
@@ -195,7 +195,7 @@ export class S3ObjectStorage extends ObjectStorage {
 
   async *keys(): AsyncIterable<string> {
     for await (const item of this.client.listObjectsV2(this.bucket, 'sha256/', true) as AsyncIterable<{ name?: string }>) {
-      if (item.name && /^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(item.name)) yield item.name;
+      if (item.name && isKey(item.name)) yield item.name;
     }
   }
 
