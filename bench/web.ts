@@ -1,5 +1,6 @@
 /**
- * `npm run bench:web [-- --runs 5 --keep --detail]` (--detail: each run's requests and marks)
+ * `npm run bench:web [-- --runs 5 --keep --detail --profile]` (--detail: each run's requests and
+ * marks; --profile: where each run's main-thread time went, from Chromium's sampling profiler)
  *
  * The web application in Debian's Chromium against the real records API (scratch database,
  * storage directory and queue prefix of its own), signed in through the real sign-in as a
@@ -41,10 +42,24 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 /** Words the inbox's accept button may carry (German first); the rows are found by their role. */
 const ACCEPT = /übernehmen|annehmen|akzeptieren|accept/i;
 
+/** The page's main-thread time of one run by function (self time), from a CDP profile. */
+function printProfile(p: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] }): void {
+  const byNode = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  (p.samples ?? []).forEach((id, i) => {
+    const f = byNode.get(id);
+    const key = f ? `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\//, '')}${f.url ? `:${f.lineNumber + 1}` : ''}` : '?';
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  const top = [...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`      busy ${ms([...self].filter(([k]) => !k.startsWith('(idle)')).reduce((a, [, v]) => a + v, 0))}: ${top.map(([k, v]) => `${k} ${ms(v)}`).join(' | ')}`);
+}
+
 async function main(): Promise<void> {
   const runs = Math.max(1, Number(arg('runs', '5')));
   const keep = process.argv.includes('--keep');
   const detail = process.argv.includes('--detail');
+  const profile = process.argv.includes('--profile');
   const runId = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const dbUrl = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   dbUrl.pathname = `/eakte_bench_web_${runId}`;
@@ -158,13 +173,25 @@ async function main(): Promise<void> {
     }
 
     // (b) inbox with 200 letters, (c) first page of a 50-page document
-    const measure = async (label: string, path: string, ready: (page: import('playwright-core').Page) => Promise<void>, target: number) => {
+    const measure = async (label: string, path: string, ready: (page: import('playwright-core').Page) => Promise<void>, target: number, onPage?: () => number | false) => {
       const times: number[] = [];
+      const pageTimes: number[] = [];
       const timed = async (page: import('playwright-core').Page) => {
+        const cdp = profile ? await page.context().newCDPSession(page) : undefined;
+        if (cdp) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+          await cdp.send('Profiler.start');
+        }
         const started = process.hrtime.bigint();
         await page.goto(`${stack.baseUrl}${path}`, { waitUntil: 'commit' });
+        // the same moment on the page's own clock (navigation start = 0), checked every frame: the
+        // figure without the benchmark's own round trips to the browser
+        const onPageClock = onPage ? page.waitForFunction(onPage, undefined, { polling: 'raf', timeout: 30_000 }) : undefined;
         await ready(page);
         const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+        if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+        if (onPageClock) pageTimes.push(Number(await (await onPageClock).jsonValue()));
         if (detail) {
           // where the time went, from the page's own clock (navigation start = 0)
           const steps = await page.evaluate(() => [
@@ -192,6 +219,10 @@ async function main(): Promise<void> {
       await context.close();
       const m = median(times);
       console.log(`${label}: cold ${ms(cold)}; warm runs ${times.map(ms).join(', ')}; median ${ms(m)} (target < ${target} ms) ${m < target ? 'met' : 'NOT met'}`);
+      if (pageTimes.length > 1) {
+        const pm = median(pageTimes.slice(1));
+        console.log(`    on the page's own clock (navigation start until the same state, checked every frame; without the benchmark's round trips to the browser): warm median ${ms(pm)} (target < ${target} ms) ${pm < target ? 'met' : 'NOT met'}`);
+      }
     };
 
     // the inbox may page its letters: ready when it reports the 200 letters and every letter it
@@ -214,6 +245,17 @@ async function main(): Promise<void> {
         }
       },
       1000,
+      // in DOM terms what the locators above wait for: a status naming 200, and the last letter
+      // (row or list item with an accept button) showing an enabled accept button
+      () => {
+        const status = [...document.querySelectorAll('[role="status"]')].some((e) => /\b200\b/.test(e.textContent ?? ''));
+        const accept = /übernehmen|annehmen|akzeptieren|accept/i;
+        const buttons = [...document.querySelectorAll('li button, tr button, [role="row"] button, [role="listitem"] button')].filter((b) =>
+          accept.test(b.getAttribute('aria-label') ?? b.textContent ?? ''),
+        ) as HTMLButtonElement[];
+        const last = buttons[buttons.length - 1];
+        return status && last && !last.disabled && last.offsetParent !== null ? performance.now() : false;
+      },
     );
     if (shown && shown < 200) console.log(`    (the inbox shows ${shown} of the 200 letters per page; measured until the last of them is interactive)`);
 
@@ -224,6 +266,10 @@ async function main(): Promise<void> {
         await page.getByRole('group', { name: 'Seite 1 von 50' }).and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 30_000 });
       },
       1500,
+      () => {
+        const page1 = [...document.querySelectorAll('[role="group"][aria-busy="false"]')].some((e) => e.getAttribute('aria-label') === 'Seite 1 von 50');
+        return page1 ? performance.now() : false;
+      },
     );
   } finally {
     await db.end().catch(() => undefined);

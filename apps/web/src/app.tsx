@@ -6,12 +6,13 @@ import { Layout } from './common/layout';
 import { homePathFor } from './common/navigation';
 import { NotFoundPage } from './common/not-found-page';
 import { RequireRole, RequireSession, Role, SessionProvider, useUser } from './common/session';
+import { prefetchInbox } from './inbox/inbox-prefetch';
 import { SignInPage } from './sign-in/sign-in-page';
 
 // Screens load on demand: the first screen's JavaScript stays small (bench:web measures it).
 const HomePage = lazy(() => import('./home/home-page'));
 const ScanCentrePage = lazy(() => import('./scan-centre/scan-centre-page'));
-const InboxPage = lazyScreen(() => import('./inbox/inbox-page'), /^\/eingangskorb\/?$/);
+const InboxPage = lazyScreen(() => import('./inbox/inbox-page'), /^\/eingangskorb\/?$/, prefetchInbox);
 const CaseFileListPage = lazy(() => import('./case-files/case-file-list-page'));
 const CaseFilePage = lazy(() => import('./case-files/case-file-page'));
 const DocumentPage = lazyScreen(() => import('./document/document-page'), /^\/dokumente\/[^/]+$/);

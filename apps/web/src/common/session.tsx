@@ -39,12 +39,26 @@ export function safeReturnTo(path: string | null | undefined): string {
   return path && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/anmelden') ? path : '/';
 }
 
+// The session probe starts as this module is evaluated, before React renders anything: every
+// screen waits for it, and screens that prefetch their data need the user's departments from it.
+let firstProbe: Promise<SessionResponse> | null = api<SessionResponse>('/api/v1/session', { quiet401: true });
+firstProbe.catch(() => undefined);
+const firstUser: Promise<SessionUser | null> = firstProbe.then(
+  (s) => s.user,
+  () => null,
+);
+
+/** The user of the page's first session probe (null when signed out), for prefetching. */
+export const firstSessionUser = (): Promise<SessionUser | null> => firstUser;
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
   const reload = useCallback(async () => {
     try {
-      const s = await api<SessionResponse>('/api/v1/session', { quiet401: true });
+      const probe = firstProbe ?? api<SessionResponse>('/api/v1/session', { quiet401: true });
+      firstProbe = null;
+      const s = await probe;
       setCsrfToken(s.csrfToken);
       setState({ status: 'signedIn', user: s.user, expiresAt: s.expiresAt });
     } catch (e) {

@@ -6,8 +6,10 @@ import { ErrorMessage, Loading, Notice } from '../common/alerts';
 import { formatDate, formatPercent, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { apiOrPrefetched } from '../common/prefetch';
 import { useUser } from '../common/session';
 import { CaseFilePicker, PickedCaseFile } from './case-file-picker';
+import { INBOX_PAGE_SIZE as PAGE_SIZE, inboxQuery } from './inbox-prefetch';
 import { inboxMessages } from './messages';
 import './inbox.css';
 
@@ -46,7 +48,6 @@ interface Department {
   name: string;
 }
 
-const PAGE_SIZE = 20;
 
 /** The caseworker's home: the department's review inbox. */
 export default function InboxPage() {
@@ -61,14 +62,14 @@ export default function InboxPage() {
   const doneRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    api<Department[]>('/api/v1/departments').then(setDepartments, () => setDepartments([]));
+    apiOrPrefetched<Department[]>('/api/v1/departments').then(setDepartments, () => setDepartments([]));
   }, []);
 
   const load = useCallback(async () => {
     if (!department) return;
     try {
       setError(null);
-      const res = await api<InboxPage>('/api/v1/inbox', { query: { departmentCode: department, page, pageSize: PAGE_SIZE } });
+      const res = await apiOrPrefetched<InboxPage>('/api/v1/inbox', { query: inboxQuery(department, page) });
       if (res.items.length === 0 && page > 1 && res.total > 0) setPage(Math.max(1, Math.ceil(res.total / PAGE_SIZE)));
       setData(res);
     } catch (e) {
