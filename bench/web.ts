@@ -248,11 +248,13 @@ async function main(): Promise<void> {
       // in DOM terms what the locators above wait for: a status naming 200, and the last letter
       // (row or list item with an accept button) showing an enabled accept button
       () => {
-        const status = [...document.querySelectorAll('[role="status"]')].some((e) => /\b200\b/.test(e.textContent ?? ''));
+        // runs in the page (no DOM types in the bench's Node program)
+        const doc = (globalThis as any).document;
+        const status = [...doc.querySelectorAll('[role="status"]')].some((e: any) => /\b200\b/.test(e.textContent ?? ''));
         const accept = /übernehmen|annehmen|akzeptieren|accept/i;
-        const buttons = [...document.querySelectorAll('li button, tr button, [role="row"] button, [role="listitem"] button')].filter((b) =>
+        const buttons = [...doc.querySelectorAll('li button, tr button, [role="row"] button, [role="listitem"] button')].filter((b: any) =>
           accept.test(b.getAttribute('aria-label') ?? b.textContent ?? ''),
-        ) as HTMLButtonElement[];
+        ) as any[];
         const last = buttons[buttons.length - 1];
         return status && last && !last.disabled && last.offsetParent !== null ? performance.now() : false;
       },
@@ -267,7 +269,7 @@ async function main(): Promise<void> {
       },
       1500,
       () => {
-        const page1 = [...document.querySelectorAll('[role="group"][aria-busy="false"]')].some((e) => e.getAttribute('aria-label') === 'Seite 1 von 50');
+        const page1 = [...(globalThis as any).document.querySelectorAll('[role="group"][aria-busy="false"]')].some((e: any) => e.getAttribute('aria-label') === 'Seite 1 von 50');
         return page1 ? performance.now() : false;
       },
     );

@@ -12,6 +12,7 @@ export * from './documents/document-version.entity';
 export * from './documents/document-file.entity';
 export * from './documents/document.dto';
 export * from './documents/document.repository';
+export * from './documents/object-claims';
 export * from './documents/document.service';
 export * from './documents/upload';
 export * from './file-plan/file-plan-unit.entity';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DocumentClassification, DocumentOcrSummary, DocumentStatus } from '@app/records';
+import { claimStoredObjects, type DocumentClassification, type DocumentOcrSummary, type DocumentStatus } from '@app/records';
+import { ObjectStorage } from '@app/storage';
 
 export interface StaleScan {
   id: string;
@@ -14,7 +15,10 @@ export interface StaleScan {
 /** The pipeline's writes to scanned documents (status transitions, renditions, results). */
 @Injectable()
 export class ScanDocumentRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly storage: ObjectStorage,
+  ) {}
 
   /** queued → processing; false when the document is no longer waiting (done, failed, gone). */
   async markProcessing(documentId: string): Promise<boolean> {
@@ -35,6 +39,7 @@ export class ScanDocumentRepository {
 
   /** The searchable rendition of the version; a rerun replaces the row instead of adding one. */
   async upsertSearchable(m: EntityManager, versionId: string, f: { storageKey: string; sha256: string; size: number; filename: string }): Promise<void> {
+    await claimStoredObjects(m, this.storage, [f.storageKey]);
     await m.query(
       `INSERT INTO document_files (version_id, variant, storage_key, sha256, size, mime_type, filename)
        VALUES ($1, 'searchable', $2, $3, $4, 'application/pdf', $5)

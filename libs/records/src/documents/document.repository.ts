@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { ObjectStorage } from '@app/storage';
 import { Document } from './document.entity';
 import { DocumentFile, FileVariant } from './document-file.entity';
 import { DocumentVersion } from './document-version.entity';
+import { claimStoredObjects } from './object-claims';
 
 export interface NewFile {
   variant: FileVariant;
@@ -16,7 +18,10 @@ export interface NewFile {
 
 @Injectable()
 export class DocumentRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly storage: ObjectStorage,
+  ) {}
 
   private manager(m?: EntityManager): EntityManager {
     return m ?? this.dataSource.manager;
@@ -85,11 +90,7 @@ export class DocumentRepository {
 
   async addFiles(m: EntityManager, versionId: string, files: NewFile[]): Promise<void> {
     if (!files.length) return;
+    await claimStoredObjects(m, this.storage, files.map((f) => f.storageKey));
     await m.getRepository(DocumentFile).insert(files.map((f) => ({ ...f, versionId })));
-  }
-
-  /** Whether any stored format still refers to this object (content addressing shares objects). */
-  async isObjectReferenced(storageKey: string, m?: EntityManager): Promise<boolean> {
-    return this.manager(m).getRepository(DocumentFile).exist({ where: { storageKey } });
   }
 }

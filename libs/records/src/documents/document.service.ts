@@ -13,6 +13,7 @@ import { FileVariant } from './document-file.entity';
 import { DocumentResponse, toDocumentResponse } from './document.dto';
 import { DocumentRepository } from './document.repository';
 import { parseRange } from './http-range';
+import { removeUnlessReferenced } from './object-claims';
 
 /**
  * Content types accepted for born-digital documents (judged by content, not by name or declared
@@ -111,7 +112,7 @@ export class DocumentService {
   async discardStored(stored: StoredObject | null | undefined): Promise<void> {
     if (!stored?.created) return;
     try {
-      if (!(await this.documents.isObjectReferenced(stored.key))) await this.storage.delete(stored.key);
+      await removeUnlessReferenced(this.dataSource, this.storage, stored.key);
     } catch (e) {
       this.logger.warn({ err: e, key: stored.key }, 'could not remove the object of a failed upload');
     }

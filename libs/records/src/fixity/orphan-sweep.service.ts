@@ -7,6 +7,7 @@ import { RequestContext } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { REDIS } from '@app/queue';
 import { ObjectStorage } from '@app/storage';
+import { removeUnlessReferenced } from '../documents/object-claims';
 
 export interface OrphanSweepResult {
   /** Objects in storage. */
@@ -84,13 +85,13 @@ export class OrphanSweepService {
   }
 
   private async remove(ctx: RequestContext, key: string, since: number, result: OrphanSweepResult): Promise<void> {
-    // checked again right before: a row may have been committed since the batch was read
-    if ((await this.referenced([key])).size) {
-      await this.redis.hdel(this.seenKey, key);
-      return;
-    }
+    // checked again under the key's lock: a row may have been committed since the batch was read,
+    // and a request that found the object stored may be committing one now (claimStoredObjects)
     try {
-      await this.storage.delete(key);
+      if (!(await removeUnlessReferenced(this.dataSource, this.storage, key))) {
+        await this.redis.hdel(this.seenKey, key);
+        return;
+      }
     } catch (e) {
       result.failed++;
       this.logger.warn({ key, err: (e as Error).message }, 'could not remove an unreferenced object');

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { isStorageKeyReferenced, lockStorageKey } from '@app/records';
 import { ObjectStorage } from '@app/storage';
 import { DestructionRecord } from './disposal.repository';
 
@@ -79,11 +80,10 @@ export class DestructionService {
         objects.push(o);
         continue;
       }
-      // serialise with other destructions of the same object; a concurrent upload of identical
-      // content re-creates the object (put never trusts an existing key blindly: it verifies)
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [o.key]);
-      const [ref] = await m.query(`SELECT 1 FROM document_files WHERE storage_key = $1 LIMIT 1`, [o.key]);
-      if (ref) {
+      // serialised with other removals and with commits of rows for the same object (an upload
+      // of identical content that found the object stored): see claimStoredObjects
+      await lockStorageKey(m, o.key, 'exclusive');
+      if (await isStorageKeyReferenced(m, o.key)) {
         objects.push({ ...o, removed: true, shared: true });
         continue;
       }
