@@ -6,11 +6,13 @@
  *   npm run bench:ingest-memory [-- --batches=5 --files=150 --idle-seconds=20]
  *
  * No worker runs (the scans stay queued): what is measured is receiving, spooling, inspecting and
- * storing. Uses its own database, Redis prefix and storage directory; removes them afterwards.
+ * storing. Runs the compiled service (dist/, built when missing) with MALLOC_ARENA_MAX=2 as
+ * `npm start` and the Docker image do (override through the environment to compare).
+ * Uses its own database, Redis prefix and storage directory; removes them afterwards.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../test/support/private-redis';
@@ -64,9 +66,15 @@ async function main(): Promise<void> {
 
   let child: ChildProcess | undefined;
   try {
-    child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', path.join(repoRoot, 'apps/ingest/src/main.ts')], {
+    // as deployed: the compiled service (ts-node's compiler alone would add ~150 MB), with the
+    // allocator setting npm start and the Docker image give it
+    const main = path.join(repoRoot, 'dist/apps/ingest/src/main.js');
+    if (!existsSync(main)) execSync('npx tsc -p tsconfig.build.json && npx tsc-alias -p tsconfig.build.json', { cwd: repoRoot, stdio: 'inherit' });
+    const arenas = process.env.MALLOC_ARENA_MAX ?? '2';
+    console.log(`ingest process: node ${path.relative(repoRoot, main)}, MALLOC_ARENA_MAX=${arenas}`);
+    child = spawn(process.execPath, [main], {
       cwd: repoRoot,
-      env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
+      env: { ...process.env, ...env, MALLOC_ARENA_MAX: arenas },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}`;

@@ -75,7 +75,9 @@ async function main(): Promise<void> {
   }
   for (const app of APPS) {
     // glibc arenas per OCR thread fragment the worker's memory; two arenas keep its RSS bounded
-    const env = app === 'worker' ? { MALLOC_ARENA_MAX: '2', ...process.env } : app === 'records-api' ? { ...process.env, ...signInEnv } : process.env;
+    // glibc's default of 8 arenas per core keeps freed memory of the OCR and PDF threads (worker,
+    // ingest) resident; the Docker image sets the same
+    const env = app === 'records-api' ? { ...process.env, ...signInEnv } : { MALLOC_ARENA_MAX: '2', ...process.env };
     const child = fork(path.join(__dirname, '..', 'apps', app, 'src', 'main.js'), [], { stdio: 'inherit', env });
     child.once('exit', (code, signal) => {
       if (!stopping) {
