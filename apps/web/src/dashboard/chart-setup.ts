@@ -56,7 +56,8 @@ export function fillPattern(colour: string, pattern: PatternName): CanvasPattern
 
 /**
  * Direct labels: every bar carries its value (stacked bars: the stack's total), so a figure can
- * be read without telling colours apart and without hovering.
+ * be read without telling colours apart and without hovering. With many categories (days) a zero
+ * is left unlabelled: no bar is drawn there, and the table lists it.
  */
 export function valueLabels(format: (n: number) => string, stacked: boolean): Plugin<'bar'> {
   return {
@@ -71,6 +72,7 @@ export function valueLabels(format: (n: number) => string, stacked: boolean): Pl
       ctx.textAlign = horizontal ? 'left' : 'center';
       const datasets = chart.data.datasets;
       const count = chart.data.labels?.length ?? 0;
+      const skipZero = count > 12;
       for (let i = 0; i < count; i++) {
         if (stacked) {
           let top: { x: number; y: number } | null = null;
@@ -87,7 +89,7 @@ export function valueLabels(format: (n: number) => string, stacked: boolean): Pl
             if (!chart.isDatasetVisible(d)) return;
             const el = chart.getDatasetMeta(d).data[i];
             const value = Number(ds.data[i] ?? 0);
-            if (el) draw(ctx, format(value), { x: el.x, y: el.y }, horizontal);
+            if (el && !(skipZero && value === 0)) draw(ctx, format(value), { x: el.x, y: el.y }, horizontal);
           });
         }
       }

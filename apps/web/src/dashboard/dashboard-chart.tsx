@@ -87,9 +87,7 @@ export function DashboardChart(p: DashboardChartProps) {
         {p.title}
       </h3>
       <div className="dashboard-chart__canvas" style={{ height }}>
-        <canvas ref={canvas} role="img" aria-label={p.summary}>
-          {p.summary}
-        </canvas>
+        <canvas ref={canvas} role="img" aria-label={p.summary} />
       </div>
       {p.children}
       <details className="dashboard-chart__data">

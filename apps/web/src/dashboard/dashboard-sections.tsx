@@ -30,13 +30,15 @@ function Section({ name, choices, unit, period, onPeriod, children }: { name: Da
           <label className="kern-label" htmlFor={selectId}>
             {t('period')}
           </label>
-          <select id={selectId} className="kern-form-input__select" value={period} onChange={(e) => onPeriod(Number(e.target.value))}>
-            {choices.map((n) => (
-              <option key={n} value={n}>
-                {t(unit, { count: n })}
-              </option>
-            ))}
-          </select>
+          <div className="kern-form-input__select-wrapper">
+            <select id={selectId} className="kern-form-input__select" value={period} onChange={(e) => onPeriod(Number(e.target.value))}>
+              {choices.map((n) => (
+                <option key={n} value={n}>
+                  {t(unit, { count: n })}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
       </div>
       {children}
