@@ -80,7 +80,7 @@ export function ScanCentreSection() {
                 title={t('scan.perDayTitle')}
                 summary={
                   letters && max
-                    ? t('scan.perDaySummary', { from, to, letters: formatNumber(letters), pages: formatNumber(pages), maxDay: formatDay(max.item.day), max: formatNumber(max.value) })
+                    ? t('scan.perDaySummary', { count: letters, from, to, letters: formatNumber(letters), pages: formatNumber(pages), maxDay: formatDay(max.item.day), max: formatNumber(max.value) })
                     : t('scan.perDaySummaryEmpty', { from, to })
                 }
                 categories={d.perDay.map((x) => formatShortDay(x.day))}
@@ -208,7 +208,7 @@ export function RecordsManagerSection() {
                 title={t('records.perYearTitle')}
                 summary={
                   total && max
-                    ? t('records.perYearSummary', { first, last, total: formatNumber(total), maxYear: String(max.item.year), max: formatNumber(max.value) })
+                    ? t('records.perYearSummary', { count: total, first, last, total: formatNumber(total), maxYear: String(max.item.year), max: formatNumber(max.value) })
                     : t('records.perYearSummaryEmpty', { first, last })
                 }
                 categories={d.duePerYear.map((y) => String(y.year))}

@@ -25,7 +25,8 @@ export const dashboardMessages = {
     scan: {
       intro: 'Briefe der ganzen Scanstelle (keine Zahlen je Person).',
       perDayTitle: 'Briefe und Seiten pro Tag',
-      perDaySummary: 'Briefe und Seiten pro Tag vom {{from}} bis {{to}}: {{letters}} Briefe mit {{pages}} Seiten, die meisten am {{maxDay}} ({{max}} Briefe).',
+      perDaySummary_one: 'Briefe und Seiten pro Tag vom {{from}} bis {{to}}: 1 Brief mit {{pages}} Seiten, am {{maxDay}}.',
+      perDaySummary_other: 'Briefe und Seiten pro Tag vom {{from}} bis {{to}}: {{letters}} Briefe mit {{pages}} Seiten, die meisten am {{maxDay}} ({{max}} Briefe).',
       perDaySummaryEmpty: 'Briefe und Seiten pro Tag vom {{from}} bis {{to}}: keine Briefe erfasst.',
       day: 'Tag',
       letters: 'Briefe',
@@ -80,7 +81,8 @@ export const dashboardMessages = {
     records: {
       intro: 'Akten aller Ämter (nur Metadaten).',
       perYearTitle: 'Akten, deren Aufbewahrung endet, je Jahr',
-      perYearSummary: 'Geschlossene Akten, deren Aufbewahrungsfrist endet, {{first}} bis {{last}}: {{total}} Akten, die meisten {{maxYear}} ({{max}}).',
+      perYearSummary_one: 'Geschlossene Akten, deren Aufbewahrungsfrist endet, {{first}} bis {{last}}: 1 Akte, {{maxYear}}.',
+      perYearSummary_other: 'Geschlossene Akten, deren Aufbewahrungsfrist endet, {{first}} bis {{last}}: {{total}} Akten, die meisten {{maxYear}} ({{max}}).',
       perYearSummaryEmpty: 'Geschlossene Akten, deren Aufbewahrungsfrist endet, {{first}} bis {{last}}: keine.',
       year: 'Jahr',
       caseFiles: 'Akten',
@@ -143,7 +145,8 @@ export const dashboardMessages = {
     scan: {
       intro: 'Letters of the whole scan centre (no figures per person).',
       perDayTitle: 'Letters and pages per day',
-      perDaySummary: 'Letters and pages per day from {{from}} to {{to}}: {{letters}} letters with {{pages}} pages, most on {{maxDay}} ({{max}} letters).',
+      perDaySummary_one: 'Letters and pages per day from {{from}} to {{to}}: 1 letter with {{pages}} pages, on {{maxDay}}.',
+      perDaySummary_other: 'Letters and pages per day from {{from}} to {{to}}: {{letters}} letters with {{pages}} pages, most on {{maxDay}} ({{max}} letters).',
       perDaySummaryEmpty: 'Letters and pages per day from {{from}} to {{to}}: no letters captured.',
       day: 'Day',
       letters: 'Letters',
@@ -198,7 +201,8 @@ export const dashboardMessages = {
     records: {
       intro: 'Case files of all departments (metadata only).',
       perYearTitle: 'Case files whose retention ends, per year',
-      perYearSummary: 'Closed case files whose retention period ends, {{first}} to {{last}}: {{total}} case files, most in {{maxYear}} ({{max}}).',
+      perYearSummary_one: 'Closed case files whose retention period ends, {{first}} to {{last}}: 1 case file, in {{maxYear}}.',
+      perYearSummary_other: 'Closed case files whose retention period ends, {{first}} to {{last}}: {{total}} case files, most in {{maxYear}} ({{max}}).',
       perYearSummaryEmpty: 'Closed case files whose retention period ends, {{first}} to {{last}}: none.',
       year: 'Year',
       caseFiles: 'Case files',
