@@ -229,6 +229,32 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
     call: (c) => c.request('get', '/api/v1/search?q=Antrag').expect(200),
   },
 
+  // ---- records API: dashboards (issue 14) --------------------------------------------------------
+  'GET /api/v1/dashboards/scan-centre': {
+    app: 'records-api',
+    user: users.scanOperator,
+    action: 'dashboard.read',
+    call: (c) => c.request('get', '/api/v1/dashboards/scan-centre').expect(200),
+  },
+  'GET /api/v1/dashboards/caseworker': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'dashboard.read',
+    call: (c) => c.request('get', '/api/v1/dashboards/caseworker').expect(200),
+  },
+  'GET /api/v1/dashboards/records-manager': {
+    app: 'records-api',
+    user: users.recordsManager,
+    action: 'dashboard.read',
+    call: (c) => c.request('get', '/api/v1/dashboards/records-manager').expect(200),
+  },
+  'GET /api/v1/dashboards/auditor': {
+    app: 'records-api',
+    user: users.auditor,
+    action: 'dashboard.read',
+    call: (c) => c.request('get', '/api/v1/dashboards/auditor').expect(200),
+  },
+
   // ---- records API: auditor ----------------------------------------------------------------------
   'GET /api/v1/audit/events': {
     app: 'records-api',

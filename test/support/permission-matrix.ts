@@ -182,6 +182,22 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
   },
   'GET /api/v1/audit/verify': { app: 'records-api', call: (c) => c.request('get', '/api/v1/audit/verify'), expect: onlyFor('auditor', 200) },
 
+  // ---- dashboards (issue 14): each role's own; caseworkers' figures are of their own departments --
+  'GET /api/v1/dashboards/scan-centre': {
+    app: 'records-api',
+    call: (c) => c.request('get', '/api/v1/dashboards/scan-centre?days=7'),
+    // admins see all batches, so the scan centre's figures too
+    expect: { ...onlyFor('scanOperator', 200), admin: 200 },
+  },
+  'GET /api/v1/dashboards/caseworker': {
+    app: 'records-api',
+    call: (c) => c.request('get', '/api/v1/dashboards/caseworker?days=7'),
+    // no department is named in the request: each caseworker gets their own departments' figures
+    expect: { anonymous: 401, scanOperator: 403, own: 200, other: 200, recordsManager: 403, auditor: 403, admin: 403 },
+  },
+  'GET /api/v1/dashboards/records-manager': { app: 'records-api', call: (c) => c.request('get', '/api/v1/dashboards/records-manager?years=5'), expect: onlyFor('recordsManager', 200) },
+  'GET /api/v1/dashboards/auditor': { app: 'records-api', call: (c) => c.request('get', '/api/v1/dashboards/auditor?days=7'), expect: onlyFor('auditor', 200) },
+
   // ---- ingest service: scan batches ---------------------------------------------------------------
   'POST /api/v1/batches': {
     app: 'ingest',

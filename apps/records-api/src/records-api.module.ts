@@ -3,6 +3,7 @@ import { AuditHttpModule, AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
 import { loggingModule } from '@app/common';
 import { ConfigModule } from '@app/config';
+import { DashboardsHttpModule } from '@app/dashboards';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
 import { QueueModule } from '@app/queue';
@@ -15,7 +16,7 @@ import { IngestHttpModule, InboxHttpModule } from '@app/ingest';
 import { WebHostModule } from '@app/web-host';
 import { MetricsModule } from '@app/metrics';
 
-/** Records API: case files, documents, search, retention and the auditor's API. */
+/** Records API: case files, documents, search, retention, dashboards and the auditor's API. */
 @Module({
   imports: [
     ConfigModule,
@@ -31,6 +32,7 @@ import { MetricsModule } from '@app/metrics';
     RecordsHttpModule,
     RetentionHttpModule,
     SearchHttpModule,
+    DashboardsHttpModule,
     InboxHttpModule,
     // the scan centre's batch routes on the web application's origin (uploads are inspected here;
     // OCR runs in the worker: no tesseract worker and no BullMQ processor starts in this process)
