@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { checkA11y, launchBrowser, screenshot } from './support/browser';
+import { checkA11y, cspViolations, launchBrowser, screenshot } from './support/browser';
 import { startWebStack, WebStack } from './support/web-stack';
 
 /** The application shell as served by the records API: one origin, headers, routing, sign-in page. */
@@ -36,6 +36,46 @@ describe('web application foundation', () => {
     const js = await fetch(`${stack.baseUrl}${asset}`);
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('sends security headers with the application, its assets, the API and its errors', async () => {
+    const csp = (r: Response) => Object.fromEntries((r.headers.get('content-security-policy') ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const html = await fetch(`${stack.baseUrl}/eingangskorb`, { headers: { accept: 'text/html' } });
+    const asset = (await html.clone().text()).match(/src="(\/assets\/[^"]+\.js)"/)![1];
+    for (const r of [html, await fetch(`${stack.baseUrl}${asset}`), await fetch(`${stack.baseUrl}/api/v1/case-files`), await fetch(`${stack.baseUrl}/health/live`)]) {
+      const policy = csp(r);
+      expect(policy['script-src']).toEqual(["'self'"]); // no unsafe-inline, no unsafe-eval
+      expect(policy['style-src']).toEqual(["'self'"]);
+      expect(policy['default-src']).toEqual(["'self'"]);
+      expect(policy['frame-ancestors']).toEqual(["'none'"]);
+      expect(policy['object-src']).toEqual(["'none'"]);
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    // the OpenAPI page alone may use its inline stylesheet; its scripts stay 'self'
+    const docs = await fetch(`${stack.baseUrl}/api/docs`);
+    expect(csp(docs)['style-src']).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(csp(docs)['script-src']).toEqual(["'self'"]);
+  });
+
+  it('runs under its Content-Security-Policy without a violation', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.baseUrl}/anmelden`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    // the guard itself must see a violation: an inline script is blocked and reported
+    await page.evaluate(() => {
+      const s = (globalThis as any).document.createElement('script');
+      s.textContent = 'globalThis.__ran = true';
+      (globalThis as any).document.head.append(s);
+    });
+    await page.waitForFunction(() => (globalThis as any).__cspViolations.length > 0);
+    expect(await cspViolations(page)).toEqual([expect.stringMatching(/^script-src-elem blocked inline/)]);
+    expect(await page.evaluate(() => (globalThis as any).__ran)).toBeUndefined();
+    await page.reload();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await cspViolations(page)).toEqual([]);
+    await page.close();
   });
 
   it('sends a signed-out visitor to the sign-in page and back to where they wanted to go', async () => {

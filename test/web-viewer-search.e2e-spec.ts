@@ -188,7 +188,7 @@ describe('web: search and document viewer (browser)', () => {
     expect(doc.ocr.pages[0]).toMatchObject({ pageNo: 1, source: 'ocr', meanConfidence: expect.any(Number) });
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 180_000); // OCR of the new version included; the suite shares two cores with the others in CI
 
   it('turns pages and zooms with the keyboard alone', async () => {
     // a 3-page born-digital PDF as a new version of the note

@@ -18,7 +18,25 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`browser tests need Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  // every page of every context records what the Content-Security-Policy blocked (checkA11y fails on it)
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    // runs in the page (the test program has no DOM types)
+    await context.addInitScript(() => {
+      const page = globalThis as any;
+      const seen: string[] = (page.__cspViolations = []);
+      page.document.addEventListener('securitypolicyviolation', (e: any) => seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`));
+    });
+    return context;
+  };
+  return browser;
+}
+
+/** What the page's Content-Security-Policy blocked since it was loaded (contexts of launchBrowser). */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(((globalThis as any).__cspViolations as string[] | undefined) ?? [])]);
 }
 
 /** A fresh context (no cookies, no storage) in German, Berlin time. */
@@ -26,8 +44,13 @@ export function newGermanContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
 }
 
-/** Runs axe-core (WCAG 2.0/2.1 A and AA) on the page; fails on serious or critical violations, printing them. */
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA) on the page; fails on serious or critical violations,
+ * printing them, and on anything the page's Content-Security-Policy blocked.
+ */
 export async function checkA11y(page: Page, name: string): Promise<void> {
+  const blocked = await cspViolations(page);
+  if (blocked.length) throw new Error(`Content-Security-Policy violations on "${name}" (${page.url()}):\n${blocked.join('\n')}`);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length) {

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError, ErrorCode } from './domain-error';
 import { DomainExceptionFilter, ErrorObserver } from './exception.filter';
+import { securityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
 import { APP_CONFIG, AppConfig } from '@app/config';
 
@@ -63,6 +64,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions)
   express.disable('x-powered-by');
   // only the proxies named in TRUST_PROXY may set X-Forwarded-For (the client address in the audit trail)
   express.set('trust proxy', trustProxySetting(app.get<AppConfig>(APP_CONFIG)));
+  app.use(securityHeaders());
   app.use(json({ limit: '1mb' }));
   app.use(urlencoded({ extended: false, limit: '1mb' }));
   app.use(bodyParserErrors);

@@ -5,5 +5,6 @@ export * from './exception.filter';
 export * from './pagination';
 export * from './validation';
 export * from './http-app';
+export * from './security-headers';
 export * from './logging';
 export * from './tick-batcher';
