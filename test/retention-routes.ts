@@ -66,6 +66,7 @@ export const RETENTION_ROUTES: Record<string, AuditedRoute> = {
       await c.request('get', `/api/v1/case-files/${cf.id}/holds`).expect(200);
     },
   },
+  'GET /api/v1/holds': { app: 'records-api', user: rm, action: 'hold.list.active', call: (c) => c.request('get', '/api/v1/holds').expect(200) },
   'DELETE /api/v1/case-files/:id': {
     app: 'records-api',
     user: users.caseworker32,

@@ -250,7 +250,8 @@ describe('retention, legal holds and disposal (e2e)', () => {
     for (const untouched of [heldFile, openFile, youngFile]) expect(dueIds).not.toContain(untouched.id);
 
     // offer (0501)
-    await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: [heldFile.id] }).expect(409);
+    const r0 = await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: [heldFile.id] }).expect(409);
+    expect(r0.body.error).toMatchObject({ code: 'LegalHold', details: { holds: [{ id: hold.id, reason: 'Rechtsstreit VG 1 K 17/26' }] } });
     await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: ['nope'] }).expect(400);
     const created = await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: [destroyFile.id, archiveFile.id, reviewFile.id] }).expect(201);
     expect(created.body).toEqual({ id: expect.any(String), processId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'offered' });
@@ -511,7 +512,12 @@ describe('retention, legal holds and disposal (e2e)', () => {
 
     // a hold set on an offered file marks it on the offer; execute skips it; every step names who and when
     await t.http().post(`/api/v1/disposal/offers/${offer.id}/appraisal`).set(as(rita)).set('Content-Type', 'application/xml').send(xml).expect(200);
-    await setHold(b.id).expect(201);
+    const hold = (await setHold(b.id).expect(201)).body;
+    r = await t.http().get('/api/v1/holds').query({ pageSize: 200 }).set(as(rita)).expect(200);
+    expect(r.body.items.find((h: { id: string }) => h.id === hold.id)).toMatchObject({ caseFileId: b.id, caseFileReference: b.reference, caseFileTitle: 'Vorschau B', caseFileStatus: 'offered', active: true, reason: 'Rechtsstreit VG 1 K 17/26' });
+    expect(r.body.items.every((h: { active: boolean }) => h.active)).toBe(true);
+    await t.http().get('/api/v1/holds').set(as(anna)).expect(403);
+    await t.http().get('/api/v1/holds').query({ page: 'x' }).set(as(rita)).expect(400);
     r = await t.http().get(`/api/v1/disposal/offers/${offer.id}`).set(as(rita)).expect(200);
     expect(Object.fromEntries(r.body.items.map((i: { caseFileId: string; underHold: boolean }) => [i.caseFileId, i.underHold]))).toEqual({ [a.id]: false, [b.id]: true });
     r = await t.http().post(`/api/v1/disposal/offers/${offer.id}/execute`).set(as(rita)).expect(200);

@@ -276,6 +276,7 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     call: async (c) => c.request('get', `/api/v1/file-plan/${await c.fixtures.filePlanUnit()}/retention/preview`).query({ years: 12, trigger: 'closed' }),
     expect: onlyFor('recordsManager', 200),
   },
+  'GET /api/v1/holds': { app: 'records-api', call: (c) => c.request('get', '/api/v1/holds'), expect: onlyFor('recordsManager', 200) },
   'POST /api/v1/case-files/:id/holds': {
     app: 'records-api',
     call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}/holds`).send({ reason: 'Klage VG', reference: 'VG 1 K 1/26' }),

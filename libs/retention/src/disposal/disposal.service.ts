@@ -89,14 +89,15 @@ export class DisposalService {
       const locked = await this.disposals.lockCaseFiles(m, ids);
       const missing = ids.filter((id) => !locked.some((c) => c.id === id));
       if (missing.length) throw DomainError.notFound('case file', missing.join(', '));
+      // a hold takes a file off the due list: name the hold, the reason the file cannot go
+      const held = await this.holds.active(ids, m);
+      if (held.length) throw legalHoldError('offering', locked.find((c) => c.id === held[0].caseFileId)!.reference, held);
       const notDue = locked.filter((c) => c.status !== 'due');
       if (notDue.length) {
         throw DomainError.conflict(`only case files marked due can be offered: ${notDue.map((c) => `${c.reference} is ${c.status}`).join(', ')}`, {
           caseFiles: notDue.map((c) => ({ id: c.id, reference: c.reference, status: c.status })),
         });
       }
-      const held = await this.holds.active(ids, m);
-      if (held.length) throw legalHoldError('offering', locked.find((c) => c.id === held[0].caseFileId)!.reference, held);
       const offer = await this.disposals.createOffer(m, { processId: randomUUID(), createdBy: ctx.actor?.sub ?? 'system', now });
       await this.disposals.addItems(m, offer.id, ids);
       await this.caseFiles.setStatus(m, ids, 'offered', now);
