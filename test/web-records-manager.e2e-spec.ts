@@ -138,9 +138,9 @@ describe('records manager screens (browser)', () => {
     await form.getByRole('button', { name: 'Änderung bestätigen' }).click();
     await page.getByText('Die Regel von 32.2.1 ist geändert; 2 Akten neu berechnet, 0 nicht mehr fällig.').waitFor();
     await tree.getByText('6 Jahre nach Schließung (zdA), Vorschlag: V – vernichten').first().waitFor();
-  }, 120_000);
+  }, 240_000);
 
-  it('sets a legal hold on an offered case file; the disposal skips it and says why; the hold is lifted with a reason', async () => {
+  it('refuses to offer a case file held meanwhile, skips a held file in the disposal and says why; holds are set and lifted with a reason', async () => {
     await page.getByRole('link', { name: 'Aussonderung', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Aussonderung' }).waitFor();
     await page.getByRole('button', { name: 'Fristenlauf starten' }).click();
@@ -160,6 +160,12 @@ describe('records manager screens (browser)', () => {
     // nothing selected: explained, nothing sent
     await page.getByRole('button', { name: 'Anbietung aus der Auswahl erstellen' }).click();
     await page.getByRole('alert').getByText('Wählen Sie mindestens eine Akte aus.').waitFor();
+    // a second tab of the same records manager has a case file selected that is about to be held
+    const other = await context.newPage();
+    other.on('pageerror', (e) => errors.push(e.message));
+    await other.goto(`${stack.baseUrl}/aussonderung`);
+    await other.getByRole('checkbox', { name: `Akte ${files.destroy.reference} auswählen` }).check();
+
     await page.getByRole('checkbox', { name: `Akte ${files.held.reference} auswählen` }).check();
     await page.getByRole('button', { name: 'Anbietung aus der Auswahl erstellen' }).click();
     await page.getByRole('heading', { level: 1, name: /^Anbietung [0-9a-f-]{36}$/ }).waitFor();
@@ -173,6 +179,26 @@ describe('records manager screens (browser)', () => {
     await page.getByLabel('Aktenzeichen der Akte').fill('32.2.1-1999/99999');
     await page.getByRole('button', { name: 'Akte suchen' }).click();
     await page.getByRole('alert').getByText('Keine Akte mit dem Aktenzeichen 32.2.1-1999/99999.').waitFor();
+    const hold = async (f: { reference: string }, reason: string, reference: string) => {
+      await page.getByLabel('Aktenzeichen der Akte').fill(f.reference);
+      await page.getByRole('button', { name: 'Akte suchen' }).click();
+      await page.getByLabel('Grund der Löschsperre').fill(reason);
+      await page.getByLabel('Bezug (z. B. Gerichtsaktenzeichen)').fill(reference);
+      await page.getByRole('button', { name: 'Löschsperre setzen' }).click();
+      await page.getByText(`Die Akte ${f.reference.replace(/-/g, '\u2011')} ist gesperrt.`).waitFor();
+    };
+    await hold(files.destroy, 'Prüfung durch das Rechnungsprüfungsamt', 'RPA 14/2026');
+
+    // the other tab's offer is refused, naming the hold
+    await other.getByRole('button', { name: 'Anbietung aus der Auswahl erstellen' }).click();
+    const refusal = other.getByRole('alert').filter({ hasText: 'Anbietung abgelehnt: Löschsperre' });
+    await refusal.getByText('Löschsperre: Prüfung durch das Rechnungsprüfungsamt (Bezug: RPA 14/2026)').waitFor();
+    await other.getByRole('table', { name: '1 fällige Akten' }).waitFor(); // reloaded: the held file left the due list (the other one is offered)
+    await expect(other.getByRole('checkbox', { name: `Akte ${files.destroy.reference} auswählen` }).count()).resolves.toBe(0);
+    await checkA11y(other, 'disposal-offer-refused');
+    await screenshot(other, 'disposal-offer-refused');
+    await other.close();
+
     await page.getByLabel('Aktenzeichen der Akte').fill(files.held.reference);
     await page.getByRole('button', { name: 'Akte suchen' }).click();
     await page.getByRole('heading', { name: /Bußgeldverfahren mit Klage/ }).waitFor();
@@ -182,7 +208,7 @@ describe('records manager screens (browser)', () => {
     await checkA11y(page, 'legal-holds-set');
     await page.getByRole('button', { name: 'Löschsperre setzen' }).click();
     await page.getByText('Löschsperre gesetzt').waitFor();
-    const holds = page.getByRole('table', { name: '1 bestehende Löschsperren, neueste zuerst' });
+    const holds = page.getByRole('table', { name: '2 bestehende Löschsperren, neueste zuerst' });
     const row = holds.getByRole('row').filter({ hasText: 'Rechtsstreit vor dem Verwaltungsgericht' });
     await row.getByText('VG 1 K 17/26').waitFor();
     await row.getByText(/^rita\.rm am \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/).waitFor();
@@ -204,18 +230,25 @@ describe('records manager screens (browser)', () => {
 
     // lifting needs a reason
     await page.getByRole('link', { name: 'Löschsperren', exact: true }).click();
-    await page.getByRole('button', { name: `Löschsperre für ${files.held.reference} aufheben` }).click();
-    await page.getByRole('button', { name: 'Löschsperre aufheben' }).click();
-    await page.getByRole('alert').getByText('Bitte geben Sie einen Grund an (mindestens 3 Zeichen).').waitFor();
-    await page.getByLabel('Grund der Aufhebung').fill('Verfahren rechtskräftig abgeschlossen');
-    await page.getByRole('button', { name: 'Löschsperre aufheben' }).click();
-    await page.getByText(`Die Löschsperre der Akte ${files.held.reference.replace(/-/g, '\u2011')} ist aufgehoben.`).waitFor();
+    for (const f of [files.held, files.destroy]) {
+      await page.getByRole('button', { name: `Löschsperre für ${f.reference} aufheben` }).click();
+      await page.getByRole('button', { name: 'Löschsperre aufheben' }).click();
+      await page.getByRole('alert').getByText('Bitte geben Sie einen Grund an (mindestens 3 Zeichen).').waitFor();
+      await page.getByLabel('Grund der Aufhebung').fill('Verfahren rechtskräftig abgeschlossen');
+      await page.getByRole('button', { name: 'Löschsperre aufheben' }).click();
+      await page.getByText(`Die Löschsperre der Akte ${f.reference.replace(/-/g, '\u2011')} ist aufgehoben.`).waitFor();
+    }
     await page.getByText('Keine Akte steht unter Löschsperre.').waitFor();
-  }, 120_000);
+  }, 240_000);
 
   it('runs a full disposal cycle with the keyboard alone: offer, 0501, 0502 checked then applied, execute, 0503, confirmation, certificate', async () => {
     await page.goto(`${stack.baseUrl}/aussonderung`);
-    await page.getByRole('table', { name: '2 fällige Akten' }).waitFor();
+    await page.getByRole('table', { name: '1 fällige Akten' }).waitFor();
+    // the holds are lifted: the sweep marks both case files due again
+    await tabTo(/^Fristenlauf starten$/);
+    await page.keyboard.press('Enter');
+    await page.getByText(/^2 Akten neu als fällig markiert/).waitFor();
+    await page.getByRole('table', { name: '3 fällige Akten' }).waitFor();
     await tabTo(new RegExp(`Akte ${files.archive.reference.replace(/[-/.]/g, '.')} auswählen`));
     await page.keyboard.press('Space');
     await tabTo(new RegExp(`Akte ${files.destroy.reference.replace(/[-/.]/g, '.')} auswählen`));
@@ -345,5 +378,5 @@ describe('records manager screens (browser)', () => {
     const offers = page.getByRole('table', { name: '2 Anbietungen, neueste zuerst' });
     await offers.getByRole('row', { name: new RegExp(processId) }).getByText('abgeschlossen').waitFor();
     await checkA11y(page, 'disposal-offers');
-  }, 180_000);
+  }, 240_000);
 });

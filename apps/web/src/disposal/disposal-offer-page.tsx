@@ -289,7 +289,7 @@ function MessageRefusal({ error }: { error: unknown }) {
         <span className="kern-title">{t('cycle.invalidTitle')}</span>
       </div>
       <div className="kern-alert__body">
-        <p className="kern-body">{error.message}</p>
+        <p className="kern-body">{details?.schemaErrors?.length ? t('cycle.schemaInvalid') : error.message}</p>
         {details?.schemaErrors?.length ? (
           <>
             <p className="kern-body">{t('cycle.schemaErrors')}</p>

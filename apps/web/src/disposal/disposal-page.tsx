@@ -1,7 +1,7 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../common/api-client';
+import { api, ApiError } from '../common/api-client';
 import { ErrorMessage, Loading, Notice } from '../common/alerts';
 import { formatDate, formatDateTime, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
@@ -269,7 +269,7 @@ export default function DisposalPage() {
                 {t('due.noneSelected')}
               </p>
             )}
-            {offerError !== null && <ErrorMessage error={offerError} />}
+            {offerError !== null && <OfferRefusal error={offerError} />}
           </>
         )}
       </section>
@@ -318,6 +318,31 @@ export default function DisposalPage() {
           ))}
       </section>
     </Page>
+  );
+}
+
+/** A refused offer: a legal hold in the user's words with the hold's reason; anything else as the shared ErrorMessage. */
+function OfferRefusal({ error }: { error: unknown }) {
+  const { t } = useTranslation('disposal');
+  if (!(error instanceof ApiError) || error.code !== 'LegalHold') return <ErrorMessage error={error} />;
+  const holds = (error.details as { holds?: { reason: string; reference: string | null }[] } | undefined)?.holds ?? [];
+  return (
+    <div className="kern-alert kern-alert--danger" role="alert">
+      <div className="kern-alert__header">
+        <span className="kern-icon kern-icon--danger" aria-hidden="true"></span>
+        <span className="kern-title">{t('due.refusedHold')}</span>
+      </div>
+      <div className="kern-alert__body">
+        <p className="kern-body">{t('due.refusedHoldText')}</p>
+        <ul>
+          {holds.map((h, n) => (
+            <li key={n} className="kern-body">
+              {h.reference ? t('due.refusedHoldItemWithReference', { reason: h.reason, reference: h.reference }) : t('due.refusedHoldItem', { reason: h.reason })}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
   );
 }
 
