@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
-import { build0502 } from '@app/retention';
+import { build0502, build0506 } from '@app/retention';
 import { users } from './support/app';
 import { checkA11y, launchBrowser, newGermanContext, screenshot } from './support/browser';
 import { freshDatabase } from './support/database';
@@ -15,8 +15,9 @@ import { unzip } from './retention-support';
  * the file plan (a new unit, a rule change after its counted effect), a legal hold that makes
  * the disposal skip the held case file, and a full xdomea cycle done with the keyboard alone
  * (offer of two due case files, 0501, a 0502 checked before it is applied, execute, 0503,
- * confirmation by hand, the destruction certificate as PDF). Case files become due by being
- * closed and then dated back as a database superuser (retention runs years).
+ * confirmation by hand, the destruction certificate as PDF), and an archive's 0506 taken as a file.
+ * Case files become due by being closed and then dated back as a database superuser (retention
+ * runs years).
  */
 describe('records manager screens (browser)', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -378,5 +379,40 @@ describe('records manager screens (browser)', () => {
     const offers = page.getByRole('table', { name: '2 Anbietungen, neueste zuerst' });
     await offers.getByRole('row', { name: new RegExp(processId) }).getByText('abgeschlossen').waitFor();
     await checkA11y(page, 'disposal-offers');
+  }, 240_000);
+
+  it("takes the archive's 0506 import confirmation as a file and shows the archive ids", async () => {
+    // an archive-by-rule case file, offered and handed over over the API
+    const clerk = `Bearer ${await stack.api.token(users.caseworker32)}`;
+    const cf = (await stack.api.http().post('/api/v1/case-files').set('Authorization', clerk).send({ filePlanCode: '32.1.2', title: 'Gaststätte Zum Hirschen' }).expect(201)).body;
+    await stack.api.http().post(`/api/v1/case-files/${cf.id}/close`).set('Authorization', clerk).expect(200);
+    const su = new Client({ connectionString: db.url });
+    await su.connect();
+    await su.query(`UPDATE case_files SET closed_at = now() - interval '30 years', retain_until = now() - interval '20 years' WHERE id = $1`, [cf.id]);
+    await su.end();
+    await stack.api.http().post('/api/v1/disposal/sweep').set('Authorization', rmAuth).expect(200);
+    const offer = (await stack.api.http().post('/api/v1/disposal/offers').set('Authorization', rmAuth).send({ caseFileIds: [cf.id] }).expect(201)).body;
+    await stack.api.http().post(`/api/v1/disposal/offers/${offer.id}/execute`).set('Authorization', rmAuth).expect(200);
+
+    await page.goto(`${stack.baseUrl}/aussonderung/angebote/${offer.id}`);
+    await page.getByText('übergeben (wartet auf Übernahmebestätigung)').waitFor();
+    const header = { processId: offer.processId, createdAt: new Date(), senderName: 'Stadtarchiv', archiveName: 'Stadtverwaltung' };
+    const foreign = path.join(tmp, 'foreign_0506.xml');
+    writeFileSync(foreign, build0506({ ...header, processId: '00000000-0000-4000-8000-000000000000' }, [{ id: cf.id, ok: true, archiveId: 'StA 7/2041' }]));
+    const good = path.join(tmp, `${offer.processId}_0506.xml`);
+    writeFileSync(good, build0506(header, [{ id: cf.id, ok: true, archiveId: 'StA 7/2041' }]));
+
+    await page.getByLabel('Übernahmebestätigung (0506, XML)').setInputFiles(foreign);
+    await page.getByRole('button', { name: 'Übernahmebestätigung einspielen' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Die Nachricht wurde nicht angenommen' }).getByText(/00000000-0000-4000-8000-000000000000/).waitFor();
+    await page.getByLabel('Übernahmebestätigung (0506, XML)').setInputFiles(good);
+    await page.getByRole('button', { name: 'Übernahmebestätigung einspielen' }).click();
+    await page.getByText('abgeschlossen', { exact: true }).waitFor();
+    const items = page.getByRole('table', { name: 'Angebotene Akten' });
+    await items.getByText(/^vom Archiv übernommen, aus dem System entfernt/).waitFor();
+    await items.getByText('Archivkennung: StA 7/2041').waitFor();
+    await page.getByRole('region', { name: 'Verlauf' }).getByText(/^Übernahme durch das Archiv bestätigt: Rita Registratur \(rita\.rm\)/).waitFor();
+    await checkA11y(page, 'disposal-offer-0506');
+    await screenshot(page, 'disposal-offer-0506');
   }, 240_000);
 });
