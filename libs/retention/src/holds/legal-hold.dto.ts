@@ -48,6 +48,19 @@ export class CaseFileHoldsResponse {
   @ApiProperty({ type: [LegalHoldResponse] }) holds: LegalHoldResponse[];
 }
 
+export class ActiveLegalHoldResponse extends LegalHoldResponse {
+  @ApiProperty({ description: 'Aktenzeichen of the held case file' }) caseFileReference: string;
+  @ApiProperty() caseFileTitle: string;
+  @ApiProperty() caseFileStatus: string;
+}
+
+export class ActiveLegalHoldPageResponse {
+  @ApiProperty({ type: [ActiveLegalHoldResponse] }) items: ActiveLegalHoldResponse[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
+
 export const toLegalHoldResponse = (h: LegalHold): LegalHoldResponse => ({
   id: h.id,
   caseFileId: h.caseFileId,
