@@ -518,6 +518,14 @@ describe('retention, legal holds and disposal (e2e)', () => {
     expect(r.body.items.every((h: { active: boolean }) => h.active)).toBe(true);
     await t.http().get('/api/v1/holds').set(as(anna)).expect(403);
     await t.http().get('/api/v1/holds').query({ page: 'x' }).set(as(rita)).expect(400);
+    // only the holds of some case files (a list page marks its held rows)
+    r = await t.http().get('/api/v1/holds').query({ caseFileIds: `${a.id},${b.id}` }).set(as(rita)).expect(200);
+    expect(r.body).toMatchObject({ total: 1, items: [{ id: hold.id, caseFileId: b.id }] });
+    r = await t.http().get('/api/v1/holds').query({ caseFileIds: a.id }).set(as(rita)).expect(200);
+    expect(r.body).toMatchObject({ total: 0, items: [] });
+    r = await t.http().get('/api/v1/holds').query({ caseFileIds: `${a.id},nicht-eine-id` }).set(as(rita)).expect(400);
+    expect(JSON.stringify(r.body.error)).toMatch(/caseFileIds/);
+    await t.http().get('/api/v1/holds').query({ caseFileIds: Array.from({ length: 201 }, () => a.id).join(',') }).set(as(rita)).expect(400);
     r = await t.http().get(`/api/v1/disposal/offers/${offer.id}`).set(as(rita)).expect(200);
     expect(Object.fromEntries(r.body.items.map((i: { caseFileId: string; underHold: boolean }) => [i.caseFileId, i.underHold]))).toEqual({ [a.id]: false, [b.id]: true });
     r = await t.http().post(`/api/v1/disposal/offers/${offer.id}/execute`).set(as(rita)).expect(200);

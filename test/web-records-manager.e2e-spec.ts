@@ -216,6 +216,14 @@ describe('records manager screens (browser)', () => {
     await checkA11y(page, 'legal-holds');
     await screenshot(page, 'legal-holds');
 
+    // the case-file list marks both held files, in words
+    await page.getByRole('link', { name: 'Akten', exact: true }).click();
+    const list = page.getByRole('table').first();
+    for (const f of [files.held, files.destroy]) {
+      await list.getByRole('row', { name: new RegExp(f.reference.replace(/[-/.]/g, '.')) }).getByText('Löschsperre', { exact: true }).waitFor();
+    }
+    await checkA11y(page, 'case-file-list-holds');
+
     // the offer marks the held case file, and the disposal refuses it with the reason
     await page.goto(offerUrl);
     const items = page.getByRole('table', { name: 'Angebotene Akten' });

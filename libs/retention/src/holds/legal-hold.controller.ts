@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/co
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
-import { PageQueryDto, RequestContext, Role } from '@app/common';
+import { RequestContext, Role } from '@app/common';
 import { UuidParam } from '@app/records';
-import { ActiveLegalHoldPageResponse, CaseFileHoldsResponse, LegalHoldResponse, LiftLegalHoldDto, SetLegalHoldDto, toLegalHoldResponse } from './legal-hold.dto';
+import { ActiveLegalHoldPageResponse, ActiveLegalHoldQueryDto, CaseFileHoldsResponse, LegalHoldResponse, LiftLegalHoldDto, SetLegalHoldDto, toLegalHoldResponse } from './legal-hold.dto';
 import { LegalHoldService } from './legal-hold.service';
 
 @ApiTags('retention')
@@ -50,7 +50,7 @@ export class ActiveLegalHoldController {
 
   @Get()
   @Roles(Role.RecordsManager)
-  async list(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto): Promise<ActiveLegalHoldPageResponse> {
+  async list(@Ctx() ctx: RequestContext, @Query() q: ActiveLegalHoldQueryDto): Promise<ActiveLegalHoldPageResponse> {
     const page = await this.holds.listActive(ctx, q);
     return {
       ...page,

@@ -37,15 +37,23 @@ export class LegalHoldRepository {
   }
 
   /** Active holds of all case files, newest first, with the case file's Aktenzeichen, title and status. */
-  async listActive(offset: number, limit: number): Promise<{ items: (LegalHold & { caseFileReference: string; caseFileTitle: string; caseFileStatus: string })[]; total: number }> {
+  async listActive(
+    offset: number,
+    limit: number,
+    caseFileIds?: string[],
+  ): Promise<{ items: (LegalHold & { caseFileReference: string; caseFileTitle: string; caseFileStatus: string })[]; total: number }> {
+    const only = caseFileIds ? 'AND h.case_file_id = ANY($3::uuid[])' : '';
     const items = await this.dataSource.query(
       `SELECT h.id, h.case_file_id AS "caseFileId", h.reason, h.reference, h.set_by AS "setBy", h.set_at AS "setAt",
               h.lifted_by AS "liftedBy", h.lifted_at AS "liftedAt", h.lift_reason AS "liftReason", c.reference AS "caseFileReference", c.title AS "caseFileTitle", c.status AS "caseFileStatus"
          FROM legal_holds h JOIN case_files c ON c.id = h.case_file_id
-        WHERE h.lifted_at IS NULL ORDER BY h.set_at DESC, h.id DESC OFFSET $1 LIMIT $2`,
-      [offset, limit],
+        WHERE h.lifted_at IS NULL ${only} ORDER BY h.set_at DESC, h.id DESC OFFSET $1 LIMIT $2`,
+      caseFileIds ? [offset, limit, caseFileIds] : [offset, limit],
     );
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM legal_holds WHERE lifted_at IS NULL`);
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM legal_holds h WHERE lifted_at IS NULL ${only.replace('$3', '$1')}`,
+      caseFileIds ? [caseFileIds] : [],
+    );
     return { items, total };
   }
 
