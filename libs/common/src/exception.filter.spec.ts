@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error';
+import { DomainError, ErrorCode } from './domain-error';
 import { loggableError, toErrorResponse } from './exception.filter';
 
 /** What pg's DatabaseError and TypeORM's QueryFailedError around it carry. */
@@ -53,6 +53,15 @@ describe('toErrorResponse', () => {
     expect(res.status).toBe(503);
     expect(res.headers).toEqual({ 'Retry-After': '2' });
     expect(res.body.error.code).toBe('ServiceUnavailable');
+  });
+
+  it('answers ServiceUnavailable (storage, queue out of reach) with Retry-After, its own or the default', () => {
+    const storage = toErrorResponse(new DomainError(ErrorCode.ServiceUnavailable, 'storing brief.pdf failed; nothing was accepted, please retry'));
+    expect(storage.status).toBe(503);
+    expect(storage.headers).toEqual({ 'Retry-After': '2' });
+    const queue = toErrorResponse(Object.assign(new DomainError(ErrorCode.ServiceUnavailable, 'queue down'), { retryAfterSeconds: 5 }));
+    expect(queue.headers).toEqual({ 'Retry-After': '5' });
+    expect(toErrorResponse(new DomainError(ErrorCode.Conflict, 'x')).headers).toBeUndefined();
   });
 
   it('logs a failed query without its SQL, parameters or message', () => {

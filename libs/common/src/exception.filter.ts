@@ -107,6 +107,10 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
     return {
       status: exception.status,
       body: { error: { code: exception.code, message: exception.message, details: exception.details } },
+      // a dependency out of reach (storage, queue): the client is told when to try again
+      ...(exception.code === ErrorCode.ServiceUnavailable
+        ? { headers: { 'Retry-After': String((exception as { retryAfterSeconds?: number }).retryAfterSeconds ?? DATABASE_RETRY_AFTER_SECONDS) } }
+        : {}),
     };
   }
   if (exception instanceof HttpException) {
@@ -155,7 +159,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
     if (input) {
       // no query or parameters in the log: they may hold personal data
       this.logger.warn({ sqlState: input.sqlState, reason: input.reason, method: req.method, path: req.route?.path ?? req.path, requestId: (req as { id?: unknown }).id }, 'input refused by the database');
-    } else if (headers?.['Retry-After']) {
+    } else if (headers?.['Retry-After'] && !(exception instanceof DomainError)) {
       this.logger.warn({ err: loggableError(exception), requestId: (req as { id?: unknown }).id }, 'database unavailable');
     } else if (status >= 500 && !(exception instanceof DomainError)) {
       this.logger.error({ err: loggableError(exception), requestId: (req as { id?: unknown }).id }, 'unhandled error');
