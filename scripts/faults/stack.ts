@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Queue } from 'bullmq';
@@ -266,6 +266,11 @@ export class Stack {
     await this.redis.kill();
     await this.s3?.stop().catch(() => undefined);
     await dropDatabase(this.env.DATABASE_URL).catch(() => undefined);
+    // the apps' logs outlive the run (test-artifacts/faults/<scenario>/), for reading a failure
+    const logs = path.join(repoRoot, 'test-artifacts', 'faults', this.name);
+    rmSync(logs, { recursive: true, force: true });
+    mkdirSync(logs, { recursive: true });
+    for (const p of this.procs) cpSync(p.logFile, path.join(logs, path.basename(p.logFile)), { force: true });
     rmSync(this.dir, { recursive: true, force: true });
     this.removeExitHook();
   }
