@@ -48,6 +48,8 @@ describe('toErrorResponse', () => {
     ['admin shutdown', pgError('57P01', 'terminating connection due to administrator command')],
     ['terminated', new Error('Connection terminated unexpectedly')],
     ['pool timeout', new Error('timeout exceeded when trying to connect')],
+    // a transaction whose connection the server cut (pg_ctl restart -m fast, found by the fault suite)
+    ['query runner released', Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' })],
   ])('answers a lost database connection (%s) with 503 and Retry-After', (_name, error) => {
     const res = toErrorResponse(error);
     expect(res.status).toBe(503);
@@ -61,6 +63,8 @@ describe('toErrorResponse', () => {
     expect(storage.headers).toEqual({ 'Retry-After': '2' });
     const queue = toErrorResponse(Object.assign(new DomainError(ErrorCode.ServiceUnavailable, 'queue down'), { retryAfterSeconds: 5 }));
     expect(queue.headers).toEqual({ 'Retry-After': '5' });
+    // the audit store unreachable (a read could not be recorded): the same
+    expect(toErrorResponse(new DomainError(ErrorCode.AuditUnavailable, 'audit trail unavailable')).headers).toEqual({ 'Retry-After': '2' });
     expect(toErrorResponse(new DomainError(ErrorCode.Conflict, 'x')).headers).toBeUndefined();
   });
 
