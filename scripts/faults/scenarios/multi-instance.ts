@@ -122,7 +122,7 @@ export const multiInstance: Scenario = {
     const want = { filed: expected.filter((e) => e.caseFileId).length, needs_review: expected.filter((e) => !e.caseFileId).length };
     return verdict(
       1,
-      `${letters} letters in ${processedIn.toFixed(0)} s: ${show(countBy(statuses.values()))} (one instance: ${show(want)}); Aktenzeichen ${gapFree ? `00001–${String(CASE_FILES).padStart(5, '0')} gap-free` : 'NOT gap-free'}; audit ${audit.problems.length ? 'BROKEN' : `verifies, ${audit.checked} events, no gap`}; schedules in ${periods.toFixed(1)} periods: ${runs.map((r) => `${r.id} ${r.runs}`).join(', ')} (of ${SCHEDULES.length})`,
+      `${letters} letters in ${processedIn.toFixed(0)} s: ${show(countBy(statuses.values()))} (one instance: ${show(want)}); Aktenzeichen ${gapFree ? `00001–${String(CASE_FILES).padStart(5, '0')} gap-free` : 'NOT gap-free'}; audit ${audit.problems.length ? 'BROKEN' : `verifies, ${audit.checked} events, no gap`}; ${SCHEDULES.length} schedules over ${periods.toFixed(1)} periods of ${PERIOD_S} s ran: ${runs.map((r) => `${r.id} ${r.runs}`).join(', ')}`,
       problems,
     );
   },

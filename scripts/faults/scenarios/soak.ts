@@ -7,12 +7,14 @@ import { Scenario, verdict } from '../scenario';
 const CLIENTS = 16;
 /** The last minute may be at most this much worse than the second (p99 latency, RSS of each process). */
 const GROWTH_LIMIT = 1.5;
+/** One scan batch (one born-digital letter) every 3 s besides the clients. */
+const SCAN_EVERY_MS = 3000;
 const mb = (b: number) => Math.round(b / 1024 / 1024);
 
 /**
  * Scenario 7: 16 clients for `--soak-minutes` (default 10) of mixed case-file and document reads,
- * list pages, searches, document uploads and scan batches (born-digital letters, processed by
- * the worker). Prints per minute the requests, errors, p50/p99 latency and the RSS of each
+ * list pages, searches and document uploads, and beside them one scan batch every 3 s
+ * (born-digital letters, processed by the worker). Prints per minute the requests, errors, p50/p99 latency and the RSS of each
  * process. PASS when no request failed (anything but 2xx is an error), and in the last minute
  * p99 and every process's RSS are at most 1.5× those of the second minute (with fewer than two
  * minutes the only minute is its own reference).
@@ -28,11 +30,16 @@ export const soak: Scenario = {
     await stack.startApp('worker');
     const f = await fixture(stack, records);
     const accepted = { documents: [] as string[], batches: [] as string[] };
-    const load = mixedLoad(
-      CLIENTS,
-      [['case-file', 8], ['document', 4], ['list', 4], ['search', 6], ['upload', 1], ['batch', 0.5]],
-      (op) => operate(op, f, records, ingest, accepted),
-    );
+    const load = mixedLoad(CLIENTS, [['case-file', 8], ['document', 4], ['list', 4], ['search', 6], ['upload', 1]], (op) => operate(op, f, records, ingest, accepted));
+    // scans arrive at a steady pace beside them (closed-loop clients would all end up queued at
+    // ingest, which inspects a few PDFs at a time), so the worker has letters to process
+    let scanning = true;
+    const scans = (async () => {
+      while (scanning) {
+        load.outcomes.push(await operate('batch', f, records, ingest, accepted));
+        await sleep(SCAN_EVERY_MS);
+      }
+    })();
     const started = Date.now();
     const rss: Record<string, number>[] = [];
     try {
@@ -41,7 +48,8 @@ export const soak: Scenario = {
         rss.push(Object.fromEntries(stack.procs.map((p) => [p.label, rssOf(p.pid).rss])));
       }
     } finally {
-      await load.stop();
+      scanning = false;
+      await Promise.all([load.stop(), scans]);
     }
     const perMinute: Outcome[][] = Array.from({ length: minutes }, () => []);
     for (const o of load.outcomes) {
@@ -59,6 +67,8 @@ export const soak: Scenario = {
       );
     });
     for (const l of lines) ctx.log(l);
+    const ops = [...new Set(load.outcomes.map((o) => o.op))].sort();
+    ctx.log(`per operation p50/p99 ms: ${ops.map((op) => { const ms = load.outcomes.filter((o) => o.op === op).map((o) => o.ms); return `${op} ${percentile(ms, 50).toFixed(0)}/${percentile(ms, 99).toFixed(0)} (${ms.length})`; }).join(', ')}`);
     const problems: string[] = [];
     const errors = load.outcomes.filter((o) => o.status < 200 || o.status >= 300);
     if (errors.length) problems.push(`${errors.length} errors: ${show(countBy(errors.map((o) => `${o.op} ${o.status}${o.code ? ` ${o.code}` : ''}`)))}`);
@@ -70,7 +80,7 @@ export const soak: Scenario = {
     return {
       ...verdict(
         minutes,
-        `${CLIENTS} clients × ${minutes} min: ${load.outcomes.length} requests, ${errors.length} errors; p50/p99 ${percentile(all, 50).toFixed(1)}/${percentile(all, 99).toFixed(1)} ms; p99 minute ${ref + 1} → ${last + 1}: ${p99s[ref].toFixed(1)} → ${p99s[last].toFixed(1)} ms; RSS MB minute ${ref + 1} → ${last + 1}: ${labels.map((l) => `${l} ${mb(rss[ref][l])} → ${mb(rss[last][l])}`).join(', ')}`,
+        `${CLIENTS} clients × ${minutes} min + a scan every ${SCAN_EVERY_MS / 1000} s: ${load.outcomes.length} requests, ${errors.length} errors; p50/p99 ${percentile(all, 50).toFixed(1)}/${percentile(all, 99).toFixed(1)} ms; p99 minute ${ref + 1} → ${last + 1}: ${p99s[ref].toFixed(1)} → ${p99s[last].toFixed(1)} ms; RSS MB minute ${ref + 1} → ${last + 1}: ${labels.map((l) => `${l} ${mb(rss[ref][l])} → ${mb(rss[last][l])}`).join(', ')}`,
         problems,
       ),
     };
