@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { sleep, until } from '../../../test/support/processes';
 import { batchForm, call, countBy, letter, scanIntegrity, settled, show, verifyAudit } from '../client';
 import { missingSchedules } from '../schedules';
+import { scanOperator } from '../load';
 import { Scenario, verdict } from '../scenario';
 
-const scanOperator = { sub: 'sina.scan', name: 'Sina Scan', roles: ['scan_operator'] };
 /** How quickly POST /batches must refuse while Redis is down (QUEUE_TIMEOUT_MS is 2 s). */
 const REFUSAL_LIMIT_MS = 5000;
 

@@ -1,9 +1,9 @@
 import { sleep, until } from '../../../test/support/processes';
 import { batchForm, call, countBy, letter, scanIntegrity, settled, show, verifyAudit } from '../client';
+import { scanOperator } from '../load';
 import { Scenario, verdict } from '../scenario';
 
 const RECOVERY_LIMIT_S = 30;
-const scanOperator = { sub: 'sina.scan', name: 'Sina Scan', roles: ['scan_operator'] };
 
 /**
  * Scenario 1: while scans are processing on two workers, one of them is killed with SIGKILL at a
