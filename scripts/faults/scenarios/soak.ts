@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { rssOf } from '../../../bench/process-memory';
 import { sleep } from '../../../test/support/processes';
 import { countBy, show } from '../client';
@@ -42,10 +43,13 @@ export const soak: Scenario = {
     })();
     const started = Date.now();
     const rss: Record<string, number>[] = [];
+    /** The machine's 1-minute load average at each minute's end (other processes share the cores). */
+    const loads: number[] = [];
     try {
       for (let m = 1; m <= minutes; m++) {
         await sleep(started + m * 60_000 - Date.now());
         rss.push(Object.fromEntries(stack.procs.map((p) => [p.label, rssOf(p.pid).rss])));
+        loads.push(os.loadavg()[0]);
       }
     } finally {
       scanning = false;
@@ -57,17 +61,19 @@ export const soak: Scenario = {
       if (m >= 0 && m < minutes) perMinute[m].push(o);
     }
     const labels = stack.procs.map((p) => p.label);
-    const lines = [`minute | requests | errors | p50 ms | p99 ms | ${labels.map((l) => `${l} RSS MB`).join(' | ')}`];
+    // every upload goes into the fixture's case file, whose GET returns all its documents
+    const uploadsBy = (m: number) => 1 + load.outcomes.filter((o) => o.op === 'upload' && o.status === 201 && o.at < started + (m + 1) * 60_000).length;
+    const ops = [...new Set(load.outcomes.map((o) => o.op))].sort();
+    const lines = [`minute | requests | errors | p50 ms | p99 ms | ${labels.map((l) => `${l} RSS MB`).join(' | ')} | load | p99 ms by operation (${ops.join(', ')}) | documents in the case file`];
     const p99s: number[] = [];
-    perMinute.forEach((os, m) => {
-      const ms = os.map((o) => o.ms);
+    perMinute.forEach((minute, m) => {
+      const ms = minute.map((o) => o.ms);
       p99s.push(percentile(ms, 99));
       lines.push(
-        `${m + 1} | ${os.length} | ${os.filter((o) => o.status < 200 || o.status >= 300).length} | ${percentile(ms, 50).toFixed(1)} | ${p99s[m].toFixed(1)} | ${labels.map((l) => mb(rss[m][l])).join(' | ')}`,
+        `${m + 1} | ${minute.length} | ${minute.filter((o) => o.status < 200 || o.status >= 300).length} | ${percentile(ms, 50).toFixed(1)} | ${p99s[m].toFixed(1)} | ${labels.map((l) => mb(rss[m][l])).join(' | ')} | ${loads[m].toFixed(1)} | ${ops.map((op) => percentile(minute.filter((o) => o.op === op).map((o) => o.ms), 99).toFixed(0)).join(' / ')} | ${uploadsBy(m)}`,
       );
     });
     for (const l of lines) ctx.log(l);
-    const ops = [...new Set(load.outcomes.map((o) => o.op))].sort();
     ctx.log(`per operation p50/p99 ms: ${ops.map((op) => { const ms = load.outcomes.filter((o) => o.op === op).map((o) => o.ms); return `${op} ${percentile(ms, 50).toFixed(0)}/${percentile(ms, 99).toFixed(0)} (${ms.length})`; }).join(', ')}`);
     const problems: string[] = [];
     const errors = load.outcomes.filter((o) => o.status < 200 || o.status >= 300);
