@@ -206,13 +206,16 @@ describe('audit chain under tampering (isolated database)', () => {
     try {
       const read = await t.http().get(`/api/v1/case-files/${cf.id}`).set('Authorization', anna).expect(503);
       expect(read.body.error.code).toBe('AuditUnavailable');
+      // a dependency out of reach: the client is told when to try again (fault suite, postgres-restart)
+      expect(read.headers['retry-after']).toBe('2');
       expect(read.body.title).toBeUndefined();
       const create = await t.http().post('/api/v1/case-files').set('Authorization', anna).send({ filePlanCode: '32.1.2', title: 'während des Ausfalls' }).expect(503);
       expect(create.body.error.code).toBe('AuditUnavailable');
       const close = await t.http().post(`/api/v1/case-files/${cf.id}/close`).set('Authorization', anna).expect(503);
       expect(close.body.error.code).toBe('AuditUnavailable');
       // a denied attempt that cannot be recorded is not answered as if it were
-      await t.http().get('/api/v1/case-files').expect(503);
+      const denied = await t.http().get('/api/v1/case-files').expect(503);
+      expect(denied.headers['retry-after']).toBe('2');
       expect(await cases()).toBe(before);
       expect((await su.query('SELECT status FROM case_files WHERE id = $1', [cf.id])).rows[0].status).toBe('open');
       expect(await events()).toBe(eventsBefore);

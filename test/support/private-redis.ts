@@ -58,6 +58,11 @@ export class PrivateRedis {
     }
   }
 
+  /** SIGKILL without waiting (exit handlers). */
+  killSync(): void {
+    if (this.proc && this.proc.exitCode === null) this.proc.kill('SIGKILL');
+  }
+
   /** SIGKILL: the data is lost (nothing on disk). */
   async kill(): Promise<void> {
     const proc = this.proc;

@@ -25,6 +25,10 @@ export interface RunningS3 {
   /** Settings for `new S3ObjectStorage(...)`. */
   settings: { endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string };
   stop: () => Promise<void>;
+  /** Stops answering (connections refused) but keeps the stored objects. */
+  halt: () => Promise<void>;
+  /** Serves again on the same port with the objects kept by `halt()`. */
+  resume: () => Promise<void>;
 }
 
 /**
@@ -33,8 +37,19 @@ export interface RunningS3 {
  */
 export async function startS3rver(options: { bucket?: string } = {}): Promise<RunningS3> {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'eakte-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true, resetOnClose: false });
-  const address = await server.run();
+  const listen = async (port: number) => {
+    const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true, resetOnClose: false });
+    return { server, address: await server.run() };
+  };
+  let { server, address } = await listen(0);
+  let running = true;
+  const close = async () => {
+    if (!running) return;
+    running = false;
+    // keep-alive sockets of the S3 client would hold close() open
+    server.httpServer?.closeAllConnections();
+    await server.close();
+  };
   const endpoint = `http://127.0.0.1:${address.port}`;
   const bucket = options.bucket ?? `eakte-test-${Math.random().toString(36).slice(2, 8)}`;
   return {
@@ -45,10 +60,14 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<Ru
     env: { STORAGE_DRIVER: 's3', S3_ENDPOINT: endpoint, S3_ACCESS_KEY: S3RVER_ACCESS_KEY, S3_SECRET_KEY: S3RVER_SECRET_KEY, S3_BUCKET: bucket },
     settings: { endpoint, accessKey: S3RVER_ACCESS_KEY, secretKey: S3RVER_SECRET_KEY, bucket, region: 'us-east-1' },
     stop: async () => {
-      // keep-alive sockets of the S3 client would hold close() open
-      server.httpServer?.closeAllConnections();
-      await server.close();
+      await close();
       rmSync(directory, { recursive: true, force: true });
+    },
+    halt: close,
+    resume: async () => {
+      if (running) return;
+      ({ server } = await listen(address.port));
+      running = true;
     },
   };
 }

@@ -59,6 +59,15 @@ describe('TokenVerifier', () => {
       await expect(verifier.verify(ok)).resolves.toMatchObject({ sub: 'anna' });
     });
 
+    it('measures the lifetime from now when iat lies in the future (fault suite: exp in a year, iat a minute before it)', async () => {
+      const year = now() + 365 * 86400;
+      const lying = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuedAt(year - 60).setExpirationTime(year).sign(secret);
+      await expect(verifier.verify(lying)).rejects.toMatchObject({ code: 'Unauthenticated', message: expect.stringMatching(/AUTH_MAX_TOKEN_LIFETIME/) });
+      // an issuer clock a little ahead is no reason to refuse a short token
+      const skewed = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('anna').setIssuedAt(now() + 30).setExpirationTime(now() + 3600).sign(secret);
+      await expect(verifier.verify(skewed)).resolves.toMatchObject({ sub: 'anna' });
+    });
+
     it('takes the maximum from AUTH_MAX_TOKEN_LIFETIME', async () => {
       const strict = new TokenVerifier(loadConfig({ AUTH_JWT_SECRET: 'a-test-secret-of-sufficient-length', AUTH_MAX_TOKEN_LIFETIME: '600' }));
       const hour = await signDevToken(config, { sub: 'anna', roles: ['caseworker'], departments: ['32'], expiresIn: '1h' });

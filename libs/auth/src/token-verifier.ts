@@ -62,7 +62,10 @@ export class TokenVerifier {
     // a token without an end, or living longer than allowed, is a stolen token's best friend
     const max = this.config.auth.maxTokenLifetimeSeconds;
     if (typeof payload.exp !== 'number') throw new DomainError(ErrorCode.Unauthenticated, 'invalid token: no "exp" claim');
-    const issuedAt = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
+    // measured from now at the latest: an `iat` in the future (which jose accepts) would otherwise
+    // let a token valid for a year pass as a short-lived one
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? Math.min(payload.iat, nowSeconds) : nowSeconds;
     if (payload.exp - issuedAt > max) {
       throw new DomainError(ErrorCode.Unauthenticated, `invalid token: lives longer than AUTH_MAX_TOKEN_LIFETIME (${max} s)`);
     }

@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error';
+import { DomainError, ErrorCode } from './domain-error';
 import { loggableError, toErrorResponse } from './exception.filter';
 
 /** What pg's DatabaseError and TypeORM's QueryFailedError around it carry. */
@@ -48,11 +48,24 @@ describe('toErrorResponse', () => {
     ['admin shutdown', pgError('57P01', 'terminating connection due to administrator command')],
     ['terminated', new Error('Connection terminated unexpectedly')],
     ['pool timeout', new Error('timeout exceeded when trying to connect')],
+    // a transaction whose connection the server cut (pg_ctl restart -m fast, found by the fault suite)
+    ['query runner released', Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' })],
   ])('answers a lost database connection (%s) with 503 and Retry-After', (_name, error) => {
     const res = toErrorResponse(error);
     expect(res.status).toBe(503);
     expect(res.headers).toEqual({ 'Retry-After': '2' });
     expect(res.body.error.code).toBe('ServiceUnavailable');
+  });
+
+  it('answers ServiceUnavailable (storage, queue out of reach) with Retry-After, its own or the default', () => {
+    const storage = toErrorResponse(new DomainError(ErrorCode.ServiceUnavailable, 'storing brief.pdf failed; nothing was accepted, please retry'));
+    expect(storage.status).toBe(503);
+    expect(storage.headers).toEqual({ 'Retry-After': '2' });
+    const queue = toErrorResponse(Object.assign(new DomainError(ErrorCode.ServiceUnavailable, 'queue down'), { retryAfterSeconds: 5 }));
+    expect(queue.headers).toEqual({ 'Retry-After': '5' });
+    // the audit store unreachable (a read could not be recorded): the same
+    expect(toErrorResponse(new DomainError(ErrorCode.AuditUnavailable, 'audit trail unavailable')).headers).toEqual({ 'Retry-After': '2' });
+    expect(toErrorResponse(new DomainError(ErrorCode.Conflict, 'x')).headers).toBeUndefined();
   });
 
   it('logs a failed query without its SQL, parameters or message', () => {

@@ -49,9 +49,12 @@ export function inputDatabaseError(exception: unknown): { sqlState: string; reas
   return { sqlState: pg.code, reason: pg.message ?? '' };
 }
 
-/** Node socket errors and PostgreSQL states meaning the database is (for now) out of reach. */
+/**
+ * Node socket errors and PostgreSQL states meaning the database is (for now) out of reach; also
+ * TypeORM's released query runner, which is what a transaction sees after its connection was cut.
+ */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const CONNECTION_MESSAGES = /Connection terminated|connection (?:is )?(?:closed|ended)|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (?:shutting down|starting up|in recovery mode)|terminating connection due to administrator command|Driver not Connected|Cannot use a pool after calling end/i;
+const CONNECTION_MESSAGES = /Connection terminated|connection (?:is )?(?:closed|ended)|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (?:shutting down|starting up|in recovery mode)|terminating connection due to administrator command|Driver not Connected|Cannot use a pool after calling end|Query runner already released/i;
 
 /** Seconds a client is asked to wait before retrying when the database is unavailable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
@@ -107,8 +110,10 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
     return {
       status: exception.status,
       body: { error: { code: exception.code, message: exception.message, details: exception.details } },
-      // a passing condition (the request may simply be sent again)
-      headers: exception.code === ErrorCode.ServiceUnavailable ? { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } : undefined,
+      // a dependency out of reach (storage, queue, the audit store): the client is told when to try again
+      ...(exception.code === ErrorCode.ServiceUnavailable || exception.code === ErrorCode.AuditUnavailable
+        ? { headers: { 'Retry-After': String((exception as { retryAfterSeconds?: number }).retryAfterSeconds ?? DATABASE_RETRY_AFTER_SECONDS) } }
+        : {}),
     };
   }
   if (exception instanceof HttpException) {
@@ -164,19 +169,21 @@ export class DomainExceptionFilter implements ExceptionFilter {
     }
     let finalStatus = status;
     let finalBody = body;
+    let finalHeaders = headers;
     if (this.observer) {
       try {
         await this.observer.observe(req, status, exception, body);
       } catch {
         finalStatus = 503;
         finalBody = { error: { code: ErrorCode.AuditUnavailable, message: 'audit trail unavailable' } };
+        finalHeaders = { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) };
       }
     }
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    if (headers && finalStatus === status) res.set(headers);
+    if (finalHeaders) res.set(finalHeaders);
     res.status(finalStatus).json(finalBody);
   }
 }
