@@ -1,4 +1,4 @@
-import { FormEvent, ReactNode, useRef, useState } from 'react';
+import { FormEvent, ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../common/api-client';
 import { ErrorMessage } from '../common/alerts';
@@ -7,7 +7,8 @@ import { CaseFileDetail, CONFIDENTIALITY_LEVELS, Vorgang } from './api';
 
 /**
  * A dialog that asks before a change is made: the button opens it, the form inside holds the new
- * values, "save" sends them; the server's refusal is shown in the dialog.
+ * values, "save" sends them; the server's refusal is shown in the dialog. The dialog exists only
+ * while open (no hidden duplicate fields on the page); `onOpen` resets the fields.
  */
 function ChangeDialog({
   id,
@@ -15,9 +16,11 @@ function ChangeDialog({
   title,
   submitLabel,
   onSubmit,
+  onOpen,
   children,
 }: {
   id: string;
+  onOpen?: () => void;
   openLabel: string;
   title: string;
   submitLabel: string;
@@ -28,6 +31,10 @@ function ChangeDialog({
   const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open) dialog.current?.showModal();
+  }, [open]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -45,10 +52,19 @@ function ChangeDialog({
 
   return (
     <>
-      <button type="button" className="kern-btn kern-btn--secondary kern-btn--small" onClick={() => dialog.current?.showModal()}>
+      <button
+        type="button"
+        className="kern-btn kern-btn--secondary kern-btn--small"
+        onClick={() => {
+          onOpen?.();
+          setError(null);
+          setOpen(true);
+        }}
+      >
         <span className="kern-label">{openLabel}</span>
       </button>
-      <dialog ref={dialog} className="kern-dialog case-file-dialog" aria-labelledby={`${id}-title`}>
+      {open && (
+      <dialog ref={dialog} className="kern-dialog case-file-dialog" aria-labelledby={`${id}-title`} onClose={() => setOpen(false)}>
         <form onSubmit={submit} noValidate>
           <div className="kern-dialog__header">
             <h2 id={`${id}-title`} className="kern-heading-medium">
@@ -69,6 +85,7 @@ function ChangeDialog({
           </div>
         </form>
       </dialog>
+      )}
     </>
   );
 }
@@ -96,6 +113,11 @@ export function EditCaseFile({ caseFile, onChanged }: { caseFile: CaseFileDetail
   const [reason, setReason] = useState('');
   return (
     <ChangeDialog
+      onOpen={() => {
+        setTitle(caseFile.title);
+        setConfidentiality(caseFile.confidentiality);
+        setReason('');
+      }}
       id="edit-case-file"
       openLabel={t('editCaseFile.open')}
       title={t('editCaseFile.title', { reference: formatReference(caseFile.reference) })}
@@ -108,7 +130,7 @@ export function EditCaseFile({ caseFile, onChanged }: { caseFile: CaseFileDetail
         onChanged(t('editCaseFile.done'));
       }}
     >
-      <TextField id="edit-case-file-title" label={t('fields.title')} value={title} onChange={setTitle} />
+      <TextField id="edit-case-file-name" label={t('fields.title')} value={title} onChange={setTitle} />
       <div className="kern-form-input">
         <label className="kern-label" htmlFor="edit-case-file-confidentiality">
           {t('fields.confidentiality')}
@@ -250,6 +272,7 @@ function RenameVorgang({ vorgang, onChanged }: { vorgang: Vorgang; onChanged: (m
   const [title, setTitle] = useState(vorgang.title);
   return (
     <ChangeDialog
+      onOpen={() => setTitle(vorgang.title)}
       id={`rename-${vorgang.id}`}
       openLabel={t('vorgaenge.rename', { reference: vorgang.reference })}
       title={t('vorgaenge.renameTitle', { reference: formatReference(vorgang.reference) })}
@@ -260,7 +283,7 @@ function RenameVorgang({ vorgang, onChanged }: { vorgang: Vorgang; onChanged: (m
       }}
     >
       <p className="kern-body">{t('vorgaenge.currentTitle', { title: vorgang.title })}</p>
-      <TextField id={`rename-${vorgang.id}-title`} label={t('vorgaenge.newName')} value={title} onChange={setTitle} />
+      <TextField id={`rename-${vorgang.id}-name`} label={t('vorgaenge.newName')} value={title} onChange={setTitle} />
     </ChangeDialog>
   );
 }
