@@ -9,7 +9,7 @@ import { signIn, startWebStack, WebStack } from './support/web-stack';
  * Vorgänge on the case file page, in a real browser against the real service: a caseworker of
  * department 32 creates a Vorgang, uploads a document into it and assigns another one to it (with
  * a reason), renames the Vorgang after confirming, closes it, changes the case file's
- * confidentiality, and finds every change with its old and new value in the history.
+ * confidentiality and a document's type, and finds every change with its old and new value in the history.
  */
 describe('Vorgänge on the case file page (browser)', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -116,6 +116,14 @@ describe('Vorgänge on the case file page (browser)', () => {
     await page.getByText('Die Metadaten der Akte wurden geändert.').waitFor();
     await page.getByRole('definition').getByText('vertraulich', { exact: true }).waitFor();
 
+    // a document's type, changed after confirming
+    await documents.getByRole('button', { name: 'Bearbeiten: Lageplan der Terrasse' }).click();
+    const docDialog = page.getByRole('dialog', { name: 'Dokument „Lageplan der Terrasse“ bearbeiten' });
+    await docDialog.getByLabel('Dokumenttyp').selectOption('nachweis');
+    await docDialog.getByRole('button', { name: 'Änderungen speichern' }).click();
+    await page.getByText('Die Angaben zum Dokument „Lageplan der Terrasse“ wurden geändert.').waitFor();
+    await documents.getByRole('row').filter({ hasText: 'Lageplan der Terrasse' }).getByRole('cell', { name: 'Nachweis/Bescheinigung' }).waitFor();
+
     // the history shows each change with old and new value
     const history = page.getByRole('table', { name: 'Historie der Akte' });
     await history.getByRole('row').filter({ hasText: 'Vorgang angelegt' }).waitFor();
@@ -124,6 +132,7 @@ describe('Vorgänge on the case file page (browser)', () => {
     const moved = history.getByRole('row').filter({ hasText: 'Dokument verschoben' });
     await moved.getByText('Anlage zum Antrag').waitFor();
     await moved.getByText(`Vorgang: (leer) → „${vRef}“`).waitFor();
+    await history.getByRole('row').filter({ hasText: 'Metadaten des Dokuments geändert' }).getByText('Dokumenttyp: (leer) → Nachweis/Bescheinigung').waitFor();
     const confidential = history.getByRole('row').filter({ hasText: 'Metadaten der Akte geändert' });
     await confidential.getByText('Vertraulichkeit: intern → vertraulich').waitFor();
     await confidential.getByText('Schutzbedarf geprüft').waitFor();

@@ -9,7 +9,7 @@ import { Page } from '../common/page';
 import { NotFoundPage } from '../common/not-found-page';
 import { hasRole, useUser } from '../common/session';
 import { AuditEvent, AuditEventPage, CaseFileDetail, Department, DOCUMENT_TYPES, FilePlanUnit, HoldsResponse, MetadataChange } from './api';
-import { AssignDocument, EditCaseFile, VorgaengeSection } from './vorgaenge-section';
+import { AssignDocument, EditCaseFile, EditDocument, VorgaengeSection } from './vorgaenge-section';
 import { StatusBadge } from './case-file-list-page';
 import { caseFilesMessages } from './messages';
 import './case-files.css';
@@ -148,7 +148,7 @@ export default function CaseFilePage() {
               <caption className="kern-title">{t('documentsCaption', { count: caseFile.documents.length })}</caption>
               <thead className="kern-table__header">
                 <tr className="kern-table__row">
-                  {(['title', 'vorgang', 'type', 'status', 'version', 'created'] as const).map((c) => (
+                  {(['title', 'vorgang', 'type', 'status', 'version', 'created', ...(canWork && caseFile.status === 'open' ? (['actions'] as const) : [])] as const).map((c) => (
                     <th key={c} scope="col" className="kern-table__header">
                       {t(`docColumns.${c}`)}
                     </th>
@@ -172,6 +172,11 @@ export default function CaseFilePage() {
                     <td className="kern-table__cell">{t(`docStatus.${d.status}`, { defaultValue: d.status })}</td>
                     <td className="kern-table__cell">{t('version', { n: d.currentVersion })}</td>
                     <td className="kern-table__cell">{formatDate(d.createdAt)}</td>
+                    {canWork && caseFile.status === 'open' && (
+                      <td className="kern-table__cell">
+                        <EditDocument document={d} onChanged={changed} />
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>

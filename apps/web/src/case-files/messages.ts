@@ -77,7 +77,7 @@ export const caseFilesMessages = {
     documentsCaption_one: 'Dokumente der Akte: {{count}}',
     documentsCaption_other: 'Dokumente der Akte: {{count}}',
     noDocuments: 'Die Akte enthält noch kein Dokument.',
-    docColumns: { vorgang: 'Vorgang', title: 'Titel', type: 'Dokumenttyp', status: 'Status', version: 'Version', created: 'Eingang' },
+    docColumns: { actions: 'Aktionen', vorgang: 'Vorgang', title: 'Titel', type: 'Dokumenttyp', status: 'Status', version: 'Version', created: 'Eingang' },
     version: 'Version {{n}}',
     versions: '{{n}} (neueste von {{n}})',
     docStatus: { filed: 'abgelegt', needs_review: 'im Eingangskorb', queued: 'wartet', processing: 'in Bearbeitung', failed: 'fehlgeschlagen', rejected: 'abgelehnt' },
@@ -167,6 +167,11 @@ export const caseFilesMessages = {
     change: '{{field}}: {{old}} → {{new}}',
     emptyValue: '(leer)',
     changeFields: { title: 'Titel', confidentiality: 'Vertraulichkeit', documentType: 'Dokumenttyp', status: 'Status', vorgang: 'Vorgang', caseFile: 'Akte' },
+    editDocument: {
+      open: 'Bearbeiten: {{title}}',
+      title: 'Dokument „{{title}}“ bearbeiten',
+      done: 'Die Angaben zum Dokument „{{title}}“ wurden geändert.',
+    },
     editCaseFile: {
       open: 'Metadaten ändern',
       title: 'Metadaten der Akte {{reference}} ändern',
@@ -289,7 +294,7 @@ export const caseFilesMessages = {
     documentsCaption_one: 'Documents of the case file: {{count}}',
     documentsCaption_other: 'Documents of the case file: {{count}}',
     noDocuments: 'The case file holds no document yet.',
-    docColumns: { vorgang: 'Process', title: 'Title', type: 'Document type', status: 'Status', version: 'Version', created: 'Received' },
+    docColumns: { actions: 'Actions', vorgang: 'Process', title: 'Title', type: 'Document type', status: 'Status', version: 'Version', created: 'Received' },
     version: 'Version {{n}}',
     versions: '{{n}} (latest of {{n}})',
     docStatus: { filed: 'filed', needs_review: 'in an inbox', queued: 'waiting', processing: 'processing', failed: 'failed', rejected: 'rejected' },
@@ -379,6 +384,11 @@ export const caseFilesMessages = {
     change: '{{field}}: {{old}} → {{new}}',
     emptyValue: '(empty)',
     changeFields: { title: 'Title', confidentiality: 'Confidentiality', documentType: 'Document type', status: 'Status', vorgang: 'Process', caseFile: 'Case file' },
+    editDocument: {
+      open: 'Edit: {{title}}',
+      title: 'Edit document “{{title}}”',
+      done: 'The details of document “{{title}}” were changed.',
+    },
     editCaseFile: {
       open: 'Change metadata',
       title: 'Change the metadata of case file {{reference}}',

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../common/api-client';
 import { ErrorMessage } from '../common/alerts';
 import { formatDate, formatReference } from '../common/format';
-import { CaseFileDetail, CONFIDENTIALITY_LEVELS, Vorgang } from './api';
+import { CaseFileDetail, CONFIDENTIALITY_LEVELS, DOCUMENT_TYPES, DocumentSummary, Vorgang } from './api';
 
 /**
  * A dialog that asks before a change is made: the button opens it, the form inside holds the new
@@ -391,5 +391,46 @@ export function AssignDocument({ caseFile, onChanged }: { caseFile: CaseFileDeta
         </button>
       </div>
     </form>
+  );
+}
+
+/** Title and document type of a document of the case file, changed after a confirmation (audited with old and new value). */
+export function EditDocument({ document, onChanged }: { document: DocumentSummary; onChanged: (message: string) => void }) {
+  const { t } = useTranslation('case-files');
+  const [title, setTitle] = useState(document.title);
+  const [type, setType] = useState(document.documentType ?? '');
+  const id = `edit-document-${document.id}`;
+  return (
+    <ChangeDialog
+      onOpen={() => {
+        setTitle(document.title);
+        setType(document.documentType ?? '');
+      }}
+      id={id}
+      openLabel={t('editDocument.open', { title: document.title })}
+      title={t('editDocument.title', { title: document.title })}
+      submitLabel={t('saveChanges')}
+      onSubmit={async () => {
+        await api(`/api/v1/documents/${document.id}`, { method: 'PATCH', json: { title: title.trim(), documentType: type || null } });
+        onChanged(t('editDocument.done', { title: title.trim() }));
+      }}
+    >
+      <TextField id={`${id}-name`} label={t('uploadTitle')} value={title} onChange={setTitle} />
+      <div className="kern-form-input">
+        <label className="kern-label" htmlFor={`${id}-type`}>
+          {t('uploadType')}
+        </label>
+        <div className="kern-form-input__select-wrapper">
+          <select id={`${id}-type`} className="kern-form-input__select" value={type} onChange={(e) => setType(e.target.value)}>
+            <option value="">{t('uploadTypeNone')}</option>
+            {DOCUMENT_TYPES.map((d) => (
+              <option key={d} value={d}>
+                {t(`documentTypes.${d}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+    </ChangeDialog>
   );
 }

@@ -273,7 +273,7 @@ export class DocumentService {
         objectId: id,
         caseFileId: doc.caseFileId,
         reason: patch.reason ?? null,
-        details: { changes },
+        details: { title: patch.title ?? doc.title, changes },
       });
       return doc;
     });
@@ -308,6 +308,7 @@ export class DocumentService {
       const source = doc.vorgangId ? await this.vorgaenge.findById(doc.vorgangId, m) : null;
       await m.getRepository(Document).update({ id }, { caseFileId: toId, vorgangId: target?.id ?? null, departmentCode: to.departmentCode });
       const details = {
+        title: doc.title,
         from: { caseFileId: fromId, reference: from.reference, vorgangId: source?.id ?? null, vorgangReference: source?.reference ?? null },
         to: { caseFileId: toId, reference: to.reference, vorgangId: target?.id ?? null, vorgangReference: target?.reference ?? null },
         changes: [
