@@ -220,13 +220,19 @@ describe('Vorgänge and record keeping (e2e)', () => {
     await new Promise((r) => setTimeout(r, 5));
     await t.http().post('/api/v1/disposal/sweep').set(as(rita)).expect(200);
     const offer = (await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: [cf.id] }).expect(201)).body;
+    const validator = new XdomeaValidator({ retention: { xdomeaSchemaDir: SCHEMA_DIR } } as AppConfig);
+    // the offer list (0501) names the Vorgänge too, without documents
+    const z501 = await t.http().get(`/api/v1/disposal/offers/${offer.id}/0501`).set(as(rita)).buffer(true).parse(binary).expect(200);
+    const xml501 = (await unzip(z501.body)).get(`${offer.processId}_Aussonderung.Anbieteverzeichnis.0501.xml`)!.toString('utf8');
+    expect(await validator.validate(xml501, '0501')).toMatchObject({ xsd: true, errors: [] });
+    expect(xml501).toContain(`<xdomea:Kennzeichen>${v2.reference}</xdomea:Kennzeichen>`);
+    expect(xml501).not.toContain(inV1.id);
     const header = { processId: offer.processId, createdAt: new Date(), senderName: 'Stadtarchiv', archiveName: 'Stadtverwaltung' };
     await t.http().post(`/api/v1/disposal/offers/${offer.id}/appraisal`).set(as(rita)).set('Content-Type', 'application/xml').send(build0502(header, [{ id: cf.id, code: 'A' }])).expect(200);
     await t.http().post(`/api/v1/disposal/offers/${offer.id}/execute`).set(as(rita)).expect(200);
     const zip = await t.http().get(`/api/v1/disposal/offers/${offer.id}/0503`).set(as(rita)).buffer(true).parse(binary).expect(200);
     const xml = (await unzip(zip.body)).get(`${offer.processId}_Aussonderung.Aussonderung.0503.xml`)!.toString('utf8');
 
-    const validator = new XdomeaValidator({ retention: { xdomeaSchemaDir: SCHEMA_DIR } } as AppConfig);
     const check = await validator.validate(xml, '0503');
     expect(check.xsd).toBe(true);
     expect(check.errors).toEqual([]);

@@ -98,16 +98,34 @@ export class DisposalService {
   /** The 0501 Anbieteverzeichnis (metadata only) as `<ProzessID>_Aussonderung.Anbieteverzeichnis.0501.zip`. */
   async export0501(ctx: RequestContext, offerId: string): Promise<MessageFile> {
     const { offer, items } = await this.load(offerId);
-    const xml = this.xml0501(offer, items);
+    const xml = await this.xml0501(offer, items);
     await this.audit.recordAccess(ctx, { action: 'disposal.export.0501', objectType: 'disposal_offer', objectId: offerId, details: { processId: offer.processId, caseFiles: items.length } });
     return this.container(offer.processId, '0501', [{ name: `${offer.processId}_${MESSAGE_NAMES['0501']}.xml`, source: xml }]);
   }
 
-  xml0501(offer: DisposalOffer, items: DisposalItem[]): string {
+  /** The offer list: each case file's metadata and its Vorgänge (no documents, no history). */
+  async xml0501(offer: DisposalOffer, items: DisposalItem[]): Promise<string> {
+    const vorgaenge = await this.vorgaengeOf(items.map((i) => i.caseFileId));
     return build0501(
       this.header(offer.processId, offer.createdAt),
-      items.map((i) => this.caseFileMetadata(i, RULE_CODE[i.disposal], [])),
+      items.map((i) => ({ ...this.caseFileMetadata(i, RULE_CODE[i.disposal], []), vorgaenge: vorgaenge.get(i.caseFileId) ?? [] })),
     );
+  }
+
+  /** The Vorgänge of the case files by number (history empty: the 0503 adds it). */
+  private async vorgaengeOf(caseFileIds: string[]): Promise<Map<string, XdomeaVorgang[]>> {
+    const rows: (Omit<XdomeaVorgang, 'history'> & { caseFileId: string })[] = caseFileIds.length
+      ? await this.disposals.transaction((m) =>
+          m.query(
+            `SELECT case_file_id AS "caseFileId", id, number, reference, title, opened_at AS "openedAt", closed_at AS "closedAt"
+               FROM vorgaenge WHERE case_file_id = ANY($1::uuid[]) ORDER BY case_file_id, number`,
+            [caseFileIds],
+          ),
+        )
+      : [];
+    const byCaseFile = new Map<string, XdomeaVorgang[]>();
+    for (const { caseFileId, ...v } of rows) byCaseFile.set(caseFileId, [...(byCaseFile.get(caseFileId) ?? []), { ...v, history: [] }]);
+    return byCaseFile;
   }
 
   /** Takes the archive's 0502 Bewertungsverzeichnis (A/V per case file). */
@@ -279,14 +297,7 @@ export class DisposalService {
       }
       // a version without any stored format cannot be expressed (Format is required): leave it out
       for (const d of docs.values()) d.versions = d.versions.filter((v) => v.formats.length);
-      const vorgaenge: XdomeaVorgang[] = (
-        await this.disposals.transaction((m) =>
-          m.query(
-            `SELECT id, number, reference, title, opened_at AS "openedAt", closed_at AS "closedAt" FROM vorgaenge WHERE case_file_id = $1 ORDER BY number`,
-            [item.caseFileId],
-          ),
-        )
-      ).map((v: Omit<XdomeaVorgang, 'history'>) => ({ ...v, history: history.vorgaenge.get(v.id) ?? [] }));
+      const vorgaenge = ((await this.vorgaengeOf([item.caseFileId])).get(item.caseFileId) ?? []).map((v) => ({ ...v, history: history.vorgaenge.get(v.id) ?? [] }));
       caseFiles.push({ ...this.caseFileMetadata(item, 'A', history.caseFile), documents: [...docs.values()], vorgaenge });
     }
     return { xml: build0503(this.header(offer.processId, offer.executedAt ?? this.clock.now()), caseFiles), files };
