@@ -29,6 +29,15 @@ export const RETENTION_ROUTES: Record<string, AuditedRoute> = {
       await c.request('put', `/api/v1/file-plan/${code}/retention`).send({ years: 12, trigger: 'closed', disposal: 'archive', reason: 'neue Satzung' }).expect(200);
     },
   },
+  'GET /api/v1/file-plan/:code/retention/preview': {
+    app: 'records-api',
+    user: rm,
+    action: 'retention.preview',
+    call: async (c) => {
+      const code = await c.fixtures.filePlanUnit();
+      await c.request('get', `/api/v1/file-plan/${code}/retention/preview`).query({ years: 12, trigger: 'closed' }).expect(200);
+    },
+  },
   'POST /api/v1/case-files/:id/holds': {
     app: 'records-api',
     user: rm,
@@ -57,6 +66,7 @@ export const RETENTION_ROUTES: Record<string, AuditedRoute> = {
       await c.request('get', `/api/v1/case-files/${cf.id}/holds`).expect(200);
     },
   },
+  'GET /api/v1/holds': { app: 'records-api', user: rm, action: 'hold.list.active', call: (c) => c.request('get', '/api/v1/holds').expect(200) },
   'DELETE /api/v1/case-files/:id': {
     app: 'records-api',
     user: users.caseworker32,
@@ -94,6 +104,16 @@ export const RETENTION_ROUTES: Record<string, AuditedRoute> = {
     call: async (c) => {
       const cf = await c.fixtures.dueCaseFile();
       await c.request('post', '/api/v1/disposal/offers').send({ caseFileIds: [cf.id] }).expect(201);
+    },
+  },
+  'GET /api/v1/disposal/offers': { app: 'records-api', user: rm, action: 'disposal.offer.list', call: (c) => c.request('get', '/api/v1/disposal/offers').expect(200) },
+  'POST /api/v1/disposal/offers/:id/appraisal/preview': {
+    app: 'records-api',
+    user: rm,
+    action: 'disposal.appraisal.preview',
+    call: async (c) => {
+      const o = await c.fixtures.disposalOffer();
+      await c.request('post', `/api/v1/disposal/offers/${o.id}/appraisal/preview`).set('Content-Type', 'application/xml').send(appraisalXml(o)).expect(200);
     },
   },
   'GET /api/v1/disposal/offers/:id': {

@@ -250,7 +250,8 @@ describe('retention, legal holds and disposal (e2e)', () => {
     for (const untouched of [heldFile, openFile, youngFile]) expect(dueIds).not.toContain(untouched.id);
 
     // offer (0501)
-    await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: [heldFile.id] }).expect(409);
+    const r0 = await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: [heldFile.id] }).expect(409);
+    expect(r0.body.error).toMatchObject({ code: 'LegalHold', details: { holds: [{ id: hold.id, reason: 'Rechtsstreit VG 1 K 17/26' }] } });
     await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: ['nope'] }).expect(400);
     const created = await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: [destroyFile.id, archiveFile.id, reviewFile.id] }).expect(201);
     expect(created.body).toEqual({ id: expect.any(String), processId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'offered' });
@@ -445,6 +446,93 @@ describe('retention, legal holds and disposal (e2e)', () => {
     expect(storageHits(storageDir, [content])).toEqual([]);
     const [ev] = await auditOf(cf.id, 'record.archived');
     expect(ev.reason).toContain('Übernahme telefonisch bestätigt');
+  });
+
+  it('previews a rule change and a 0502 without applying them, lists offers and shows holds and steps on an offer', async () => {
+    clock.set(new Date('2034-02-01T08:00:00.000Z'));
+    const code = `32.7.${randomBytes(3).toString('hex')}`;
+    await t.http().post('/api/v1/file-plan').set(as(rita)).send({ code, title: 'Vorschau', parentCode: '32', departmentCode: '32', retention: { years: 2, trigger: 'closed', disposal: 'destroy' } }).expect(201);
+    const a = await caseFile(code, 'Vorschau A');
+    const b = await caseFile(code, 'Vorschau B');
+    await caseFile(code, 'Vorschau offen');
+    await close(a.id);
+    await close(b.id);
+    clock.advanceYears(3);
+    await sweep();
+
+    // the rule preview counts what a change would recompute and take off the due list; nothing changes
+    let r = await t.http().get(`/api/v1/file-plan/${code}/retention/preview`).query({ years: 10, trigger: 'closed' }).set(as(rita)).expect(200);
+    expect(r.body).toEqual({ code, current: { years: 2, trigger: 'closed', disposal: 'destroy' }, caseFiles: 3, recomputed: 2, undue: 2, heldShortened: 0 });
+    r = await t.http().get(`/api/v1/file-plan/${code}/retention/preview`).query({ trigger: 'created' }).set(as(rita)).expect(200);
+    expect(r.body).toMatchObject({ recomputed: 2, undue: 2 }); // forever: the open file stays open-ended
+    r = await t.http().get(`/api/v1/file-plan/${code}/retention/preview`).query({ years: 2, trigger: 'closed' }).set(as(rita)).expect(200);
+    expect(r.body).toMatchObject({ recomputed: 0, undue: 0 });
+    await t.http().get(`/api/v1/file-plan/${code}/retention/preview`).query({ years: -1, trigger: 'closed' }).set(as(rita)).expect(400);
+    await t.http().get(`/api/v1/file-plan/${code}/retention/preview`).query({ years: 'zehn', trigger: 'closed' }).set(as(rita)).expect(400);
+    await t.http().get(`/api/v1/file-plan/${code}/retention/preview`).query({ years: 1 }).set(as(rita)).expect(400);
+    await t.http().get('/api/v1/file-plan/99.9.9/retention/preview').query({ years: 1, trigger: 'closed' }).set(as(rita)).expect(404);
+    await t.http().get(`/api/v1/file-plan/${code}/retention/preview`).query({ years: 1, trigger: 'closed' }).set(as(anna)).expect(403);
+    const [ev] = await ds.query(`SELECT details FROM audit_events WHERE action = 'retention.preview' AND object_id = $1 ORDER BY seq LIMIT 1`, [code]);
+    expect(ev.details).toMatchObject({ recomputed: 2, undue: 2 });
+
+    // the due list filters by unit and department
+    r = await t.http().get('/api/v1/disposal/due').query({ filePlanCode: code }).set(as(rita)).expect(200);
+    expect(r.body.items.map((c: { id: string }) => c.id).sort()).toEqual([a.id, b.id].sort());
+    r = await t.http().get('/api/v1/disposal/due').query({ filePlanCode: code, departmentCode: '50' }).set(as(rita)).expect(200);
+    expect(r.body.total).toBe(0);
+    await t.http().get('/api/v1/disposal/due').query({ departmentCode: 'x'.repeat(17) }).set(as(rita)).expect(400);
+
+    // offers are listed newest first with their state
+    const offer = (await t.http().post('/api/v1/disposal/offers').set(as(rita)).send({ caseFileIds: [a.id, b.id] }).expect(201)).body;
+    r = await t.http().get('/api/v1/disposal/offers').query({ pageSize: 200 }).set(as(rita)).expect(200);
+    expect(r.body.items.find((o: { id: string }) => o.id === offer.id)).toMatchObject({ id: offer.id, processId: offer.processId, status: 'offered', createdBy: users.recordsManager.sub, caseFiles: 2, done: 0 });
+    expect(r.body.total).toBeGreaterThanOrEqual(1);
+    await t.http().get('/api/v1/disposal/offers').set(as(anna)).expect(403);
+    await t.http().get('/api/v1/disposal/offers').query({ pageSize: 0 }).set(as(rita)).expect(400);
+
+    // a 0502 preview validates and shows the decisions per case file, without applying them
+    const header = { processId: offer.processId, createdAt: clock.now(), senderName: 'Stadtarchiv', archiveName: 'Stadtverwaltung' };
+    const xml = build0502(header, [
+      { id: a.id, code: 'A' },
+      { id: b.id, code: 'V' },
+    ]);
+    r = await t.http().post(`/api/v1/disposal/offers/${offer.id}/appraisal/preview`).set(as(rita)).attach('file', Buffer.from(xml), '0502.xml').expect(200);
+    expect(r.body).toMatchObject({ offerId: offer.id, processId: offer.processId, valid: true });
+    expect(Object.fromEntries(r.body.items.map((i: { caseFileId: string; decision: string; effective: string }) => [i.caseFileId, [i.decision, i.effective]]))).toEqual({ [a.id]: ['A', 'A'], [b.id]: ['V', 'V'] });
+    r = await t.http().get(`/api/v1/disposal/offers/${offer.id}`).set(as(rita)).expect(200);
+    expect(r.body.status).toBe('offered');
+    expect(r.body.items.every((i: { decision: string | null }) => i.decision === null)).toBe(true);
+    const broken = xml.replace(/<xdomea:Erstellungszeitpunkt>[^<]*<\/xdomea:Erstellungszeitpunkt>/, '');
+    r = await t.http().post(`/api/v1/disposal/offers/${offer.id}/appraisal/preview`).set(as(rita)).set('Content-Type', 'application/xml').send(broken).expect(422);
+    expect(r.body.error.details.schemaErrors.join('\n')).toMatch(/Erstellungszeitpunkt/);
+    await t.http().post(`/api/v1/disposal/offers/${offer.id}/appraisal/preview`).set(as(rita)).set('Content-Type', 'application/xml').send(build0502({ ...header, processId: '00000000-0000-4000-8000-000000000000' }, [{ id: a.id, code: 'V' }])).expect(422);
+    await t.http().post(`/api/v1/disposal/offers/${offer.id}/appraisal/preview`).set(as(rita)).set('Content-Type', 'text/plain').send('x').expect(415);
+    await t.http().post(`/api/v1/disposal/offers/${offer.id}/appraisal/preview`).set(as(anna)).set('Content-Type', 'application/xml').send(xml).expect(403);
+    await t.http().post('/api/v1/disposal/offers/00000000-0000-4000-8000-000000000000/appraisal/preview').set(as(rita)).set('Content-Type', 'application/xml').send(xml).expect(404);
+
+    // a hold set on an offered file marks it on the offer; execute skips it; every step names who and when
+    await t.http().post(`/api/v1/disposal/offers/${offer.id}/appraisal`).set(as(rita)).set('Content-Type', 'application/xml').send(xml).expect(200);
+    const hold = (await setHold(b.id).expect(201)).body;
+    r = await t.http().get('/api/v1/holds').query({ pageSize: 200 }).set(as(rita)).expect(200);
+    expect(r.body.items.find((h: { id: string }) => h.id === hold.id)).toMatchObject({ caseFileId: b.id, caseFileReference: b.reference, caseFileTitle: 'Vorschau B', caseFileStatus: 'offered', active: true, reason: 'Rechtsstreit VG 1 K 17/26' });
+    expect(r.body.items.every((h: { active: boolean }) => h.active)).toBe(true);
+    await t.http().get('/api/v1/holds').set(as(anna)).expect(403);
+    await t.http().get('/api/v1/holds').query({ page: 'x' }).set(as(rita)).expect(400);
+    // only the holds of some case files (a list page marks its held rows)
+    r = await t.http().get('/api/v1/holds').query({ caseFileIds: `${a.id},${b.id}` }).set(as(rita)).expect(200);
+    expect(r.body).toMatchObject({ total: 1, items: [{ id: hold.id, caseFileId: b.id }] });
+    r = await t.http().get('/api/v1/holds').query({ caseFileIds: a.id }).set(as(rita)).expect(200);
+    expect(r.body).toMatchObject({ total: 0, items: [] });
+    r = await t.http().get('/api/v1/holds').query({ caseFileIds: `${a.id},nicht-eine-id` }).set(as(rita)).expect(400);
+    expect(JSON.stringify(r.body.error)).toMatch(/caseFileIds/);
+    await t.http().get('/api/v1/holds').query({ caseFileIds: Array.from({ length: 201 }, () => a.id).join(',') }).set(as(rita)).expect(400);
+    r = await t.http().get(`/api/v1/disposal/offers/${offer.id}`).set(as(rita)).expect(200);
+    expect(Object.fromEntries(r.body.items.map((i: { caseFileId: string; underHold: boolean }) => [i.caseFileId, i.underHold]))).toEqual({ [a.id]: false, [b.id]: true });
+    r = await t.http().post(`/api/v1/disposal/offers/${offer.id}/execute`).set(as(rita)).expect(200);
+    expect(r.body.items.find((i: { caseFileId: string }) => i.caseFileId === b.id)).toMatchObject({ outcome: 'held', underHold: true });
+    expect(r.body.executedBy).toBe(users.recordsManager.sub);
+    expect(r.body.steps.map((s: { action: string }) => s.action)).toEqual(['disposal.offer.create', 'disposal.appraisal', 'disposal.execute']);
+    expect(r.body.steps[0]).toMatchObject({ by: users.recordsManager.sub, byName: users.recordsManager.name, at: expect.any(String) });
   });
 
   it('answers bad input with 4xx, never 500', async () => {

@@ -75,6 +75,10 @@ describe('web application foundation', () => {
     await page.reload();
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await cspViolations(page)).toEqual([]);
+    // the OpenAPI page works under its policy too
+    await page.goto(`${stack.baseUrl}/api/docs`);
+    await page.getByRole('button', { name: 'Authorize' }).waitFor();
+    expect(await cspViolations(page)).toEqual([]);
     await page.close();
   });
 

@@ -302,6 +302,12 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     },
     expect: onlyFor('recordsManager', 200),
   },
+  'GET /api/v1/file-plan/:code/retention/preview': {
+    app: 'records-api',
+    call: async (c) => c.request('get', `/api/v1/file-plan/${await c.fixtures.filePlanUnit()}/retention/preview`).query({ years: 12, trigger: 'closed' }),
+    expect: onlyFor('recordsManager', 200),
+  },
+  'GET /api/v1/holds': { app: 'records-api', call: (c) => c.request('get', '/api/v1/holds'), expect: onlyFor('recordsManager', 200) },
   'POST /api/v1/case-files/:id/holds': {
     app: 'records-api',
     call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}/holds`).send({ reason: 'Klage VG', reference: 'VG 1 K 1/26' }),
@@ -350,6 +356,15 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     app: 'records-api',
     call: async (c) => c.request('post', '/api/v1/disposal/offers').send({ caseFileIds: [(await c.fixtures.dueCaseFile()).id] }),
     expect: onlyFor('recordsManager', 201),
+  },
+  'GET /api/v1/disposal/offers': { app: 'records-api', call: (c) => c.request('get', '/api/v1/disposal/offers'), expect: onlyFor('recordsManager', 200) },
+  'POST /api/v1/disposal/offers/:id/appraisal/preview': {
+    app: 'records-api',
+    call: async (c) => {
+      const offer = await c.fixtures.disposalOffer();
+      return c.request('post', `/api/v1/disposal/offers/${offer.id}/appraisal/preview`).set('Content-Type', 'application/xml').send(appraisalXml(offer));
+    },
+    expect: onlyFor('recordsManager', 200),
   },
   'GET /api/v1/disposal/offers/:id': {
     app: 'records-api',

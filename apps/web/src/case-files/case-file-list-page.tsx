@@ -49,6 +49,18 @@ export default function CaseFileListPage() {
     void load();
   }, [load]);
 
+  // records managers see which of the listed case files are held (the list itself does not say)
+  const [held, setHeld] = useState<Set<string>>(new Set());
+  const watchesHolds = hasRole(user, 'records_manager');
+  useEffect(() => {
+    setHeld(new Set());
+    if (!watchesHolds || !data?.items.length) return;
+    api<{ items: { caseFileId: string }[] }>('/api/v1/holds', { query: { caseFileIds: data.items.map((c) => c.id).join(','), pageSize: 200 } }).then(
+      (r) => setHeld(new Set(r.items.map((h) => h.caseFileId))),
+      () => setHeld(new Set()),
+    );
+  }, [data, watchesHolds]);
+
   function applyFilters(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -178,6 +190,14 @@ export default function CaseFileListPage() {
                       </td>
                       <td className="kern-table__cell">
                         <StatusBadge status={c.status} />
+                        {held.has(c.id) && (
+                          <>
+                            {' '}
+                            <span className="kern-badge kern-badge--danger" title={t('underHoldTitle')}>
+                              <span className="kern-label kern-label--small">{t('underHold')}</span>
+                            </span>
+                          </>
+                        )}
                       </td>
                       <td className="kern-table__cell">{formatDate(c.openedAt)}</td>
                       <td className="kern-table__cell">{formatDate(c.closedAt)}</td>

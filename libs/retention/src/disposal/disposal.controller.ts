@@ -6,7 +6,20 @@ import { Roles } from '@app/auth';
 import { PageQueryDto, RequestContext, Role, validateFields } from '@app/common';
 import { CaseFilePageResponse, UuidParam, caseFileViewResponse } from '@app/records';
 import { certificatePdf, DestructionCertificate } from './destruction-certificate';
-import { CertificateQuery, CreateOfferDto, ManualConfirmationDto, OfferCreatedResponse, OfferResponse, SweepResponse, toOfferCreated, toOfferResponse } from './disposal.dto';
+import {
+  AppraisalPreviewResponse,
+  CertificateQuery,
+  CreateOfferDto,
+  DueQueryDto,
+  ManualConfirmationDto,
+  OfferCreatedResponse,
+  OfferPageResponse,
+  OfferResponse,
+  SweepResponse,
+  toOfferCreated,
+  toOfferResponse,
+  toOfferSummary,
+} from './disposal.dto';
 import { DisposalService } from './disposal.service';
 import { DueSweepService } from './due-sweep.service';
 import { isXmlRequest, readXmlBody } from './xml-body';
@@ -29,7 +42,7 @@ export class DisposalController {
   }
 
   @Get('due')
-  async due(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto): Promise<CaseFilePageResponse> {
+  async due(@Ctx() ctx: RequestContext, @Query() q: DueQueryDto): Promise<CaseFilePageResponse> {
     const page = await this.disposal.due(ctx, q);
     return { ...page, items: page.items.map(caseFileViewResponse) };
   }
@@ -39,10 +52,15 @@ export class DisposalController {
     return toOfferCreated(await this.disposal.createOffer(ctx, dto.caseFileIds));
   }
 
+  @Get('offers')
+  async list(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto): Promise<OfferPageResponse> {
+    const page = await this.disposal.list(ctx, q);
+    return { ...page, items: page.items.map(toOfferSummary) };
+  }
+
   @Get('offers/:id')
   async get(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<OfferResponse> {
-    const { offer, items } = await this.disposal.get(ctx, id);
-    return toOfferResponse(offer, items);
+    return toOfferResponse(await this.disposal.get(ctx, id));
   }
 
   @Get('offers/:id/0501')
@@ -56,15 +74,36 @@ export class DisposalController {
   @ApiConsumes('application/xml', 'multipart/form-data')
   async appraisal(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Req() req: Request): Promise<OfferResponse> {
     const xml = await readXmlBody(req);
-    const { offer, items } = await this.disposal.appraise(ctx, id, xml);
-    return toOfferResponse(offer, items);
+    return toOfferResponse(await this.disposal.appraise(ctx, id, xml));
+  }
+
+  /** Validates and reads a 0502 like `appraisal`, and answers its decisions per case file without applying them. */
+  @Post('offers/:id/appraisal/preview')
+  @HttpCode(200)
+  @ApiConsumes('application/xml', 'multipart/form-data')
+  async previewAppraisal(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Req() req: Request): Promise<AppraisalPreviewResponse> {
+    const xml = await readXmlBody(req);
+    const { offer, items } = await this.disposal.previewAppraisal(ctx, id, xml);
+    return {
+      offerId: offer.id,
+      processId: offer.processId,
+      valid: true,
+      items: items.map((p) => ({
+        caseFileId: p.item.caseFileId,
+        reference: p.item.reference,
+        title: p.item.title,
+        disposal: p.item.disposal,
+        decision: p.decision,
+        effective: p.effective,
+        underHold: p.underHold,
+      })),
+    };
   }
 
   @Post('offers/:id/execute')
   @HttpCode(200)
   async execute(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<OfferResponse> {
-    const { offer, items } = await this.disposal.execute(ctx, id);
-    return toOfferResponse(offer, items);
+    return toOfferResponse(await this.disposal.execute(ctx, id));
   }
 
   @Get('offers/:id/0503')
@@ -80,8 +119,7 @@ export class DisposalController {
     const input = isXmlRequest(req) || /^multipart\//i.test(req.headers['content-type'] ?? '')
       ? { xml: await readXmlBody(req) }
       : { reason: (await validateFields(ManualConfirmationDto, (req.body ?? {}) as Record<string, unknown>)).reason };
-    const { offer, items } = await this.disposal.confirm(ctx, id, input);
-    return toOfferResponse(offer, items);
+    return toOfferResponse(await this.disposal.confirm(ctx, id, input));
   }
 
   @Get('offers/:id/certificate')

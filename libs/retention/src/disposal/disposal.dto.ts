@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { NoControlCharacters } from '@app/common';
-import type { DisposalItem, DisposalOffer } from './disposal.repository';
+import { NoControlCharacters, PageQueryDto } from '@app/common';
+import type { DisposalItem, DisposalOffer, OfferStep, OfferSummary } from './disposal.repository';
 
 export class CreateOfferDto {
   @ApiProperty({ type: [String], description: 'case files marked due (GET /api/v1/disposal/due)' })
@@ -23,6 +23,23 @@ export class ManualConfirmationDto {
   @Length(3, 2000)
   @NoControlCharacters({ multiLine: true })
   reason: string;
+}
+
+/** Filters of the due list (Aussonderung: case files whose retention has ended). */
+export class DueQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'lead department (Federführung)', example: '32' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 16)
+  @NoControlCharacters()
+  departmentCode?: string;
+
+  @ApiPropertyOptional({ description: 'file plan unit: case files of this unit and of the units below it', example: '32.1' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @NoControlCharacters()
+  filePlanCode?: string;
 }
 
 export class CertificateQuery {
@@ -53,6 +70,15 @@ export class OfferItemResponse {
   @ApiPropertyOptional({ nullable: true }) outcomeBy: string | null;
   @ApiPropertyOptional({ nullable: true, description: 'Archivkennung from the 0506' }) archiveId: string | null;
   @ApiPropertyOptional({ nullable: true }) removedDocuments: number | null;
+  @ApiProperty({ description: 'true while a legal hold is on the case file (disposal will skip it)' }) underHold: boolean;
+}
+
+export class OfferStepResponse {
+  @ApiProperty({ description: 'audit action of the step, e.g. disposal.offer.create, disposal.export.0501, disposal.appraisal' }) action: string;
+  @ApiProperty() at: string;
+  @ApiProperty({ description: 'subject of the person who did it' }) by: string;
+  @ApiPropertyOptional({ nullable: true }) byName: string | null;
+  @ApiPropertyOptional({ nullable: true }) reason: string | null;
 }
 
 export class OfferResponse extends OfferCreatedResponse {
@@ -61,20 +87,69 @@ export class OfferResponse extends OfferCreatedResponse {
   @ApiPropertyOptional({ nullable: true }) appraisedAt: string | null;
   @ApiPropertyOptional({ nullable: true }) executedAt: string | null;
   @ApiPropertyOptional({ nullable: true }) confirmedAt: string | null;
+  @ApiPropertyOptional({ nullable: true }) executedBy: string | null;
+  @ApiPropertyOptional({ nullable: true }) confirmedBy: string | null;
   @ApiProperty({ type: [OfferItemResponse] }) items: OfferItemResponse[];
+  @ApiProperty({ type: [OfferStepResponse], description: 'every step of the xdomea cycle: who did it and when (from the audit trail)' }) steps: OfferStepResponse[];
+}
+
+export class OfferSummaryResponse extends OfferCreatedResponse {
+  @ApiProperty() createdAt: string;
+  @ApiProperty() createdBy: string;
+  @ApiProperty() updatedAt: string;
+  @ApiProperty() caseFiles: number;
+  @ApiProperty({ description: 'case files destroyed or archived so far' }) done: number;
+}
+
+export class OfferPageResponse {
+  @ApiProperty({ type: [OfferSummaryResponse] }) items: OfferSummaryResponse[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
+
+export class AppraisalPreviewItemResponse {
+  @ApiProperty() caseFileId: string;
+  @ApiProperty({ description: 'Aktenzeichen' }) reference: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ enum: ['destroy', 'archive', 'review'] }) disposal: string;
+  @ApiPropertyOptional({ nullable: true, enum: ['A', 'V', 'B'], description: 'the decision the 0502 carries; null: the 0502 does not name the case file' }) decision: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['A', 'V'], description: 'what execute would do: the decision, else the rule (null: still undecided)' }) effective: string | null;
+  @ApiProperty() underHold: boolean;
+}
+
+export class AppraisalPreviewResponse {
+  @ApiProperty() offerId: string;
+  @ApiProperty() processId: string;
+  @ApiProperty({ description: 'the 0502 validated and matches this offer; nothing has been applied' }) valid: boolean;
+  @ApiProperty({ type: [AppraisalPreviewItemResponse] }) items: AppraisalPreviewItemResponse[];
 }
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 export const toOfferCreated = (o: DisposalOffer): OfferCreatedResponse => ({ id: o.id, processId: o.processId, status: o.status });
 
-export const toOfferResponse = (o: DisposalOffer, items: DisposalItem[]): OfferResponse => ({
+export const toOfferSummary = (o: OfferSummary): OfferSummaryResponse => ({
+  ...toOfferCreated(o),
+  createdAt: iso(o.createdAt)!,
+  createdBy: o.createdBy,
+  updatedAt: iso(o.updatedAt)!,
+  caseFiles: o.caseFiles,
+  done: o.done,
+});
+
+const toStep = (s: OfferStep): OfferStepResponse => ({ action: s.action, at: iso(s.at)!, by: s.by, byName: s.byName, reason: s.reason });
+
+export const toOfferResponse = ({ offer: o, items, held, steps }: { offer: DisposalOffer; items: DisposalItem[]; held: string[]; steps: OfferStep[] }): OfferResponse => ({
   ...toOfferCreated(o),
   createdAt: iso(o.createdAt)!,
   createdBy: o.createdBy,
   appraisedAt: iso(o.appraisedAt),
   executedAt: iso(o.executedAt),
+  executedBy: o.executedBy,
   confirmedAt: iso(o.confirmedAt),
+  confirmedBy: o.confirmedBy,
+  steps: steps.map(toStep),
   items: items.map((i) => ({
     caseFileId: i.caseFileId,
     reference: i.reference,
@@ -90,6 +165,7 @@ export const toOfferResponse = (o: DisposalOffer, items: DisposalItem[]): OfferR
     outcomeBy: i.outcomeBy,
     archiveId: i.archiveId,
     removedDocuments: i.destruction ? i.destruction.documents.length : null,
+    underHold: held.includes(i.caseFileId),
   })),
 });
 

@@ -26,6 +26,32 @@ export interface DisposalOffer {
   confirmedBy: string | null;
 }
 
+/** An offer in the list of offers, with how many of its case files are done. */
+export interface OfferSummary extends DisposalOffer {
+  caseFiles: number;
+  done: number;
+}
+
+/** One step of an offer's xdomea cycle as the audit trail recorded it. */
+export interface OfferStep {
+  action: string;
+  at: Date;
+  by: string;
+  byName: string | null;
+  reason: string | null;
+}
+
+/** The audit actions that are steps of an offer (reads of the offer itself are not). */
+export const OFFER_STEP_ACTIONS = [
+  'disposal.offer.create',
+  'disposal.export.0501',
+  'disposal.appraisal',
+  'disposal.execute',
+  'disposal.export.0503',
+  'disposal.confirmation',
+  'disposal.certificate.read',
+];
+
 /** What was destroyed: the destruction record kept with the offer item and in the audit trail. */
 export interface DestructionRecord {
   release: string;
@@ -128,6 +154,30 @@ export class DisposalRepository {
          FROM case_files c JOIN file_plan_units u ON u.code = c.file_plan_code
         WHERE c.id = ANY($2::uuid[])`,
       [offerId, caseFileIds],
+    );
+  }
+
+  /** Offers, newest first, with their item counts. */
+  async listOffers(offset: number, limit: number): Promise<{ items: OfferSummary[]; total: number }> {
+    const items: OfferSummary[] = await this.dataSource.query(
+      `SELECT ${OFFER},
+              (SELECT count(*)::int FROM disposal_offer_items i WHERE i.offer_id = o.id) AS "caseFiles",
+              (SELECT count(*)::int FROM disposal_offer_items i WHERE i.offer_id = o.id AND i.outcome IN ('destroyed', 'archived')) AS "done"
+         FROM disposal_offers o ORDER BY o.created_at DESC, o.id DESC OFFSET $1 LIMIT $2`,
+      [offset, limit],
+    );
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM disposal_offers`);
+    return { items, total };
+  }
+
+  /** The steps of an offer (who did what when), in their order in the audit trail. */
+  steps(offerId: string): Promise<OfferStep[]> {
+    return this.dataSource.query(
+      `SELECT action, occurred_at AS at, COALESCE(actor_sub, 'system') AS by, actor_name AS "byName", reason
+         FROM audit_events
+        WHERE object_type = 'disposal_offer' AND object_id = $1 AND outcome = 'success' AND action = ANY($2::text[])
+        ORDER BY seq`,
+      [offerId, OFFER_STEP_ACTIONS],
     );
   }
 

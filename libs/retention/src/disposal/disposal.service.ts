@@ -14,11 +14,21 @@ import { XdomeaValidator } from '../xdomea/xdomea-validator';
 import { ZipEntry, zipStream } from '../xdomea/xdomea-zip';
 import { DestructionCertificate, certificateOf } from './destruction-certificate';
 import { DestructionService } from './destruction.service';
-import { DestructionRecord, DisposalItem, DisposalOffer, DisposalRepository } from './disposal.repository';
+import { DestructionRecord, DisposalItem, DisposalOffer, DisposalRepository, OfferStep, OfferSummary } from './disposal.repository';
 
 export interface OfferWithItems {
   offer: DisposalOffer;
   items: DisposalItem[];
+  /** case files of the offer under an active legal hold now */
+  held: string[];
+  /** the cycle's steps so far (who, when) */
+  steps: OfferStep[];
+}
+
+/** What a 0502 would decide, per offered case file, before it is applied. */
+export interface AppraisalPreview {
+  offer: DisposalOffer;
+  items: { item: DisposalItem; decision: DisposalCode | null; effective: 'A' | 'V' | null; underHold: boolean }[];
 }
 
 export interface MessageFile {
@@ -49,10 +59,25 @@ export class DisposalService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async due(ctx: RequestContext, q: PageQueryDto): Promise<Page<CaseFileView>> {
+  async due(ctx: RequestContext, q: PageQueryDto & { departmentCode?: string; filePlanCode?: string }): Promise<Page<CaseFileView>> {
     const { page, pageSize, offset } = pageParams(q);
-    const { items, total } = await this.caseFiles.listViews({ departments: null, status: 'due', offset, limit: pageSize });
-    await this.audit.recordAccess(ctx, { action: 'disposal.due.list', objectType: 'disposal', details: { page, pageSize, returned: items.length, total } });
+    const filter = { departmentCode: q.departmentCode ?? null, filePlanCode: q.filePlanCode ?? null };
+    const { items, total } = await this.caseFiles.listViews({
+      departments: q.departmentCode ? [q.departmentCode] : null,
+      filePlanCode: q.filePlanCode,
+      status: 'due',
+      offset,
+      limit: pageSize,
+    });
+    await this.audit.recordAccess(ctx, { action: 'disposal.due.list', objectType: 'disposal', details: { page, pageSize, returned: items.length, total, ...filter } });
+    return { items, page, pageSize, total };
+  }
+
+  /** The offers, newest first, with their state. */
+  async list(ctx: RequestContext, q: PageQueryDto): Promise<Page<OfferSummary>> {
+    const { page, pageSize, offset } = pageParams(q);
+    const { items, total } = await this.disposals.listOffers(offset, pageSize);
+    await this.audit.recordAccess(ctx, { action: 'disposal.offer.list', objectType: 'disposal', details: { page, pageSize, returned: items.length, total } });
     return { items, page, pageSize, total };
   }
 
@@ -64,14 +89,15 @@ export class DisposalService {
       const locked = await this.disposals.lockCaseFiles(m, ids);
       const missing = ids.filter((id) => !locked.some((c) => c.id === id));
       if (missing.length) throw DomainError.notFound('case file', missing.join(', '));
+      // a hold takes a file off the due list: name the hold, the reason the file cannot go
+      const held = await this.holds.active(ids, m);
+      if (held.length) throw legalHoldError('offering', locked.find((c) => c.id === held[0].caseFileId)!.reference, held);
       const notDue = locked.filter((c) => c.status !== 'due');
       if (notDue.length) {
         throw DomainError.conflict(`only case files marked due can be offered: ${notDue.map((c) => `${c.reference} is ${c.status}`).join(', ')}`, {
           caseFiles: notDue.map((c) => ({ id: c.id, reference: c.reference, status: c.status })),
         });
       }
-      const held = await this.holds.active(ids, m);
-      if (held.length) throw legalHoldError('offering', locked.find((c) => c.id === held[0].caseFileId)!.reference, held);
       const offer = await this.disposals.createOffer(m, { processId: randomUUID(), createdBy: ctx.actor?.sub ?? 'system', now });
       await this.disposals.addItems(m, offer.id, ids);
       await this.caseFiles.setStatus(m, ids, 'offered', now);
@@ -126,6 +152,37 @@ export class DisposalService {
     const byCaseFile = new Map<string, XdomeaVorgang[]>();
     for (const { caseFileId, ...v } of rows) byCaseFile.set(caseFileId, [...(byCaseFile.get(caseFileId) ?? []), { ...v, history: [] }]);
     return byCaseFile;
+  }
+
+  /**
+   * Reads the archive's 0502 as `appraise` would (schema, process, offered objects) and answers
+   * what it decides per case file, without applying anything: the records manager checks the
+   * decisions before they count. The check is audited as a read of the offer.
+   */
+  async previewAppraisal(ctx: RequestContext, offerId: string, xml: string): Promise<AppraisalPreview> {
+    const { offer, items, held } = await this.load(offerId);
+    if (offer.status !== 'offered' && offer.status !== 'appraised') throw DomainError.conflict(`disposal offer ${offerId} is ${offer.status}: the appraisal can no longer change`);
+    const appraisal = await this.validator.read0502(xml);
+    if (appraisal.processId !== offer.processId.toLowerCase()) {
+      throw new DomainError(ErrorCode.UnprocessableContent, `the 0502 belongs to process ${appraisal.processId}, this offer is process ${offer.processId}`);
+    }
+    const known = new Set(items.map((i) => i.caseFileId));
+    const unknown = appraisal.decisions.filter((d) => !known.has(d.id)).map((d) => d.id);
+    if (unknown.length) throw new DomainError(ErrorCode.UnprocessableContent, `the 0502 appraises objects that were not offered: ${unknown.join(', ')}`, { unknown });
+    const decisions = new Map(appraisal.decisions.map((d) => [d.id, d.code]));
+    const result = items.map((item) => {
+      const decision = decisions.get(item.caseFileId) ?? null;
+      const fromDecision = decision === 'A' || decision === 'V' ? decision : null;
+      const effective = fromDecision ?? (decision ? null : item.decision ?? (item.disposal === 'destroy' ? 'V' : item.disposal === 'archive' ? 'A' : null));
+      return { item, decision, effective, underHold: held.includes(item.caseFileId) };
+    });
+    await this.audit.recordAccess(ctx, {
+      action: 'disposal.appraisal.preview',
+      objectType: 'disposal_offer',
+      objectId: offerId,
+      details: { processId: offer.processId, archive: result.filter((r) => r.decision === 'A').length, destroy: result.filter((r) => r.decision === 'V').length },
+    });
+    return { offer, items: result };
   }
 
   /** Takes the archive's 0502 Bewertungsverzeichnis (A/V per case file). */
@@ -418,7 +475,10 @@ export class DisposalService {
   async load(offerId: string): Promise<OfferWithItems> {
     const offer = await this.disposals.findOffer(offerId);
     if (!offer) throw DomainError.notFound('disposal offer', offerId);
-    return { offer, items: await this.disposals.items(offerId) };
+    const items = await this.disposals.items(offerId);
+    const live = items.filter((i) => i.outcome !== 'destroyed' && i.outcome !== 'archived').map((i) => i.caseFileId);
+    const held = [...new Set((await this.holds.active(live)).map((h) => h.caseFileId))];
+    return { offer, items, held, steps: await this.disposals.steps(offerId) };
   }
 
   private async removeObjects(offerId: string, caseFileId: string, record: DestructionRecord): Promise<void> {

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
 import { RequestContext, Role } from '@app/common';
 import { UuidParam } from '@app/records';
-import { CaseFileHoldsResponse, LegalHoldResponse, LiftLegalHoldDto, SetLegalHoldDto, toLegalHoldResponse } from './legal-hold.dto';
+import { ActiveLegalHoldPageResponse, ActiveLegalHoldQueryDto, CaseFileHoldsResponse, LegalHoldResponse, LiftLegalHoldDto, SetLegalHoldDto, toLegalHoldResponse } from './legal-hold.dto';
 import { LegalHoldService } from './legal-hold.service';
 
 @ApiTags('retention')
@@ -37,6 +37,24 @@ export class LegalHoldController {
       retainUntil: caseFile.retainUntil ? caseFile.retainUntil.toISOString() : null,
       underHold: holds.some((h) => !h.liftedAt),
       holds: holds.map(toLegalHoldResponse),
+    };
+  }
+}
+
+/** Löschsperren across all case files: the records manager's overview of what is held. */
+@ApiTags('retention')
+@ApiBearerAuth()
+@Controller('api/v1/holds')
+export class ActiveLegalHoldController {
+  constructor(private readonly holds: LegalHoldService) {}
+
+  @Get()
+  @Roles(Role.RecordsManager)
+  async list(@Ctx() ctx: RequestContext, @Query() q: ActiveLegalHoldQueryDto): Promise<ActiveLegalHoldPageResponse> {
+    const page = await this.holds.listActive(ctx, q);
+    return {
+      ...page,
+      items: page.items.map((h) => ({ ...toLegalHoldResponse(h), caseFileReference: h.caseFileReference, caseFileTitle: h.caseFileTitle, caseFileStatus: h.caseFileStatus })),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
-import { NoControlCharacters } from '@app/common';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { NoControlCharacters, PageQueryDto } from '@app/common';
 import type { LegalHold } from './legal-hold.repository';
 
 export class SetLegalHoldDto {
@@ -16,6 +17,16 @@ export class SetLegalHoldDto {
   @Length(1, 200)
   @NoControlCharacters()
   reference?: string;
+}
+
+/** GET /holds: the holds in force, optionally only those of some case files (a list page's rows). */
+export class ActiveLegalHoldQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'comma-separated case-file ids (at most 200): only their holds', example: 'b3f1…,9a2c…' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value))
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true })
+  caseFileIds?: string[];
 }
 
 export class LiftLegalHoldDto {
@@ -46,6 +57,19 @@ export class CaseFileHoldsResponse {
   @ApiPropertyOptional({ nullable: true, description: 'end of retention; null = open or kept forever' }) retainUntil: string | null;
   @ApiProperty({ description: 'true while any hold is on' }) underHold: boolean;
   @ApiProperty({ type: [LegalHoldResponse] }) holds: LegalHoldResponse[];
+}
+
+export class ActiveLegalHoldResponse extends LegalHoldResponse {
+  @ApiProperty({ description: 'Aktenzeichen of the held case file' }) caseFileReference: string;
+  @ApiProperty() caseFileTitle: string;
+  @ApiProperty() caseFileStatus: string;
+}
+
+export class ActiveLegalHoldPageResponse {
+  @ApiProperty({ type: [ActiveLegalHoldResponse] }) items: ActiveLegalHoldResponse[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
 }
 
 export const toLegalHoldResponse = (h: LegalHold): LegalHoldResponse => ({

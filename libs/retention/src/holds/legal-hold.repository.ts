@@ -36,6 +36,27 @@ export class LegalHoldRepository {
     return this.m(m).query(`SELECT ${SELECT} FROM legal_holds WHERE case_file_id = ANY($1::uuid[]) AND lifted_at IS NULL ORDER BY position`, [caseFileIds]);
   }
 
+  /** Active holds of all case files, newest first, with the case file's Aktenzeichen, title and status. */
+  async listActive(
+    offset: number,
+    limit: number,
+    caseFileIds?: string[],
+  ): Promise<{ items: (LegalHold & { caseFileReference: string; caseFileTitle: string; caseFileStatus: string })[]; total: number }> {
+    const only = caseFileIds ? 'AND h.case_file_id = ANY($3::uuid[])' : '';
+    const items = await this.dataSource.query(
+      `SELECT h.id, h.case_file_id AS "caseFileId", h.reason, h.reference, h.set_by AS "setBy", h.set_at AS "setAt",
+              h.lifted_by AS "liftedBy", h.lifted_at AS "liftedAt", h.lift_reason AS "liftReason", c.reference AS "caseFileReference", c.title AS "caseFileTitle", c.status AS "caseFileStatus"
+         FROM legal_holds h JOIN case_files c ON c.id = h.case_file_id
+        WHERE h.lifted_at IS NULL ${only} ORDER BY h.set_at DESC, h.id DESC OFFSET $1 LIMIT $2`,
+      caseFileIds ? [offset, limit, caseFileIds] : [offset, limit],
+    );
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM legal_holds h WHERE lifted_at IS NULL ${only.replace('$3', '$1')}`,
+      caseFileIds ? [caseFileIds] : [],
+    );
+    return { items, total };
+  }
+
   async insert(m: EntityManager, h: Pick<LegalHold, 'caseFileId' | 'reason' | 'reference' | 'setBy' | 'setAt'>): Promise<LegalHold> {
     const [row] = await m.query(
       `INSERT INTO legal_holds (case_file_id, reason, reference, set_by, set_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${SELECT}`,

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@app/audit';
-import { Clock, DomainError, RequestContext } from '@app/common';
+import { Clock, DomainError, Page, RequestContext, pageParams } from '@app/common';
 import { CaseFile, CaseFileRepository, CaseFileService } from '@app/records';
 import { DisposalRepository } from '../disposal/disposal.repository';
 import { legalHoldError } from './legal-hold.errors';
 import { LegalHold, LegalHoldRepository } from './legal-hold.repository';
-import { SetLegalHoldDto } from './legal-hold.dto';
+import { ActiveLegalHoldQueryDto, SetLegalHoldDto } from './legal-hold.dto';
 
 /**
  * Legal holds (Löschsperren). Holds stack; while any is active the case file cannot be destroyed,
@@ -79,6 +79,14 @@ export class LegalHoldService {
       details: { reference: caseFile.reference, active: holds.filter((h) => !h.liftedAt).length },
     });
     return { caseFile, holds };
+  }
+
+  /** Every active hold (records managers: holds span departments), newest first. */
+  async listActive(ctx: RequestContext, q: ActiveLegalHoldQueryDto): Promise<Page<LegalHold & { caseFileReference: string; caseFileTitle: string; caseFileStatus: string }>> {
+    const { page, pageSize, offset } = pageParams(q);
+    const { items, total } = await this.holds.listActive(offset, pageSize, q.caseFileIds);
+    await this.audit.recordAccess(ctx, { action: 'hold.list.active', objectType: 'legal_hold', details: { page, pageSize, returned: items.length, total, caseFiles: q.caseFileIds?.length } });
+    return { items, page, pageSize, total };
   }
 
   /** Throws 409 LegalHold naming the holds when any is active (caller holds the case-file lock). */

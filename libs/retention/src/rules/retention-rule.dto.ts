@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
 import { NoControlCharacters } from '@app/common';
 import type { DisposalAction, RetentionTrigger } from '@app/records';
 
@@ -32,4 +33,28 @@ export class RetentionRuleChangeResponse {
   @ApiProperty() previous: { years: number | null; trigger: string; disposal: string };
   @ApiProperty({ description: 'case files whose retainUntil was recomputed' }) recomputed: number;
   @ApiProperty({ description: 'case files taken off the due list because their retention now runs longer' }) undue: number;
+}
+
+/** A rule the records manager considers: what would a change recompute? */
+export class RetentionRulePreviewQuery {
+  @ApiPropertyOptional({ description: 'years to keep; omitted = keep forever', example: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  years?: number;
+
+  @ApiProperty({ enum: ['closed', 'created'] })
+  @IsIn(['closed', 'created'])
+  trigger: RetentionTrigger;
+}
+
+export class RetentionRulePreviewResponse {
+  @ApiProperty() code: string;
+  @ApiProperty() current: { years: number | null; trigger: string; disposal: string };
+  @ApiProperty({ description: 'case files of the unit' }) caseFiles: number;
+  @ApiProperty({ description: 'case files whose retainUntil the change would recompute' }) recomputed: number;
+  @ApiProperty({ description: 'case files the change would take off the due list' }) undue: number;
+  @ApiProperty({ description: 'held case files whose retention the change would shorten (the change would be refused)' }) heldShortened: number;
 }

@@ -5,7 +5,7 @@ import { AuditService } from '@app/audit';
 import { Clock, DomainError, RequestContext } from '@app/common';
 import { LegalHold } from '../holds/legal-hold.repository';
 import { legalHoldError } from '../holds/legal-hold.errors';
-import { ChangeRetentionRuleDto, RetentionRuleChangeResponse } from './retention-rule.dto';
+import { ChangeRetentionRuleDto, RetentionRuleChangeResponse, RetentionRulePreviewResponse } from './retention-rule.dto';
 
 /** The new retainUntil of case file `c` under rule ($2 years, $3 trigger); mirrors computeRetainUntil. */
 const NEW_RETAIN_UNTIL = `CASE WHEN $2::int IS NULL THEN NULL
@@ -25,6 +25,36 @@ export class RetentionRuleService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * What `change` would do to the unit's case files under the rule (years, trigger), without
+   * changing anything: shown before the records manager confirms. Audited as a read.
+   */
+  async preview(ctx: RequestContext, code: string, years: number | null, trigger: string): Promise<RetentionRulePreviewResponse> {
+    const result = await this.dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL TimeZone = 'UTC'`);
+      const [unit] = await m.query(`SELECT code, retention_years AS years, retention_trigger AS trigger, disposal FROM file_plan_units WHERE code = $1`, [code]);
+      if (!unit) throw DomainError.notFound('file-plan unit', code);
+      const [counts] = await m.query(
+        `SELECT count(*)::int AS "caseFiles",
+                count(*) FILTER (WHERE c.retain_until IS DISTINCT FROM (${NEW_RETAIN_UNTIL}))::int AS recomputed,
+                count(*) FILTER (WHERE c.status = 'due' AND ((${NEW_RETAIN_UNTIL}) IS NULL OR (${NEW_RETAIN_UNTIL}) > $4))::int AS undue,
+                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_file_id = c.id AND h.lifted_at IS NULL)
+                                   AND (${NEW_RETAIN_UNTIL}) IS NOT NULL
+                                   AND (c.retain_until IS NULL OR (${NEW_RETAIN_UNTIL}) < c.retain_until))::int AS "heldShortened"
+           FROM case_files c WHERE c.file_plan_code = $1`,
+        [code, years, trigger, this.clock.now()],
+      );
+      return { code, current: { years: unit.years, trigger: unit.trigger, disposal: unit.disposal }, ...counts } as RetentionRulePreviewResponse;
+    });
+    await this.audit.recordAccess(ctx, {
+      action: 'retention.preview',
+      objectType: 'file_plan_unit',
+      objectId: code,
+      details: { retention: { years, trigger }, recomputed: result.recomputed, undue: result.undue, heldShortened: result.heldShortened },
+    });
+    return result;
+  }
 
   async change(ctx: RequestContext, code: string, dto: ChangeRetentionRuleDto): Promise<RetentionRuleChangeResponse> {
     return this.dataSource.transaction(async (m) => {
