@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       const offer = await disposal.createOffer(rm, ids);
       const offerMs = Date.now() - t;
       t = Date.now();
-      const xml = disposal.xml0501(offer, (await disposal.load(offer.id)).items);
+      const xml = await disposal.xml0501(offer, (await disposal.load(offer.id)).items);
       const xmlMs = Date.now() - t;
       t = Date.now();
       const done = await disposal.execute(rm, offer.id);

@@ -63,6 +63,8 @@ export interface RouteFixtures {
   caseFile(options?: { filePlanCode?: string; title?: string; user?: TestUser }): Promise<CaseFileFixture>;
   closedCaseFile(): Promise<CaseFileFixture>;
   document(caseFileId?: string): Promise<DocumentFixture>;
+  /** A Vorgang of the case file (default: a fresh case file of department 32). */
+  vorgang(caseFileId?: string): Promise<{ id: string; caseFileId: string; reference: string }>;
   /** A document of department 32 waiting in the review inbox (no case file; the pipeline is not run). */
   inboxDocument(): Promise<DocumentFixture>;
   /** A file-plan unit of department 32 of its own (default: 10 years after closing, destroy); returns its code. */
@@ -176,6 +178,12 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
     action: 'case_file.reopen',
     call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.closedCaseFile()).id}/reopen`).send({ reason: 'Widerspruch eingegangen' }).expect(200),
   },
+  'PATCH /api/v1/case-files/:id': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'case_file.update',
+    call: async (c) => c.request('patch', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}`).send({ title: 'Neuer Titel' }).expect(200),
+  },
   'GET /api/v1/case-files/:id/history': {
     app: 'records-api',
     user: users.caseworker32,
@@ -218,6 +226,36 @@ export const AUDITED_ROUTES: Record<string, AuditedRoute> = {
     call: async (c) => {
       const doc = await c.fixtures.document();
       return c.request('post', `/api/v1/documents/${doc.id}/versions`).field('comment', 'korrigiert').attach('file', c.fixtures.pdf('v2'), 'v2.pdf').expect(201);
+    },
+  },
+
+  // ---- records API: Vorgänge, document metadata and moves ----------------------------------------
+  'POST /api/v1/case-files/:id/vorgaenge': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'vorgang.create',
+    call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}/vorgaenge`).send({ title: 'Widerspruch' }).expect(201),
+  },
+  'PATCH /api/v1/vorgaenge/:id': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'vorgang.update',
+    call: async (c) => c.request('patch', `/api/v1/vorgaenge/${(await c.fixtures.vorgang()).id}`).send({ title: 'Antrag 2026', status: 'closed' }).expect(200),
+  },
+  'PATCH /api/v1/documents/:id': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'document.update',
+    call: async (c) => c.request('patch', `/api/v1/documents/${(await c.fixtures.document()).id}`).send({ documentType: 'widerspruch' }).expect(200),
+  },
+  'POST /api/v1/documents/:id/move': {
+    app: 'records-api',
+    user: users.caseworker32,
+    action: 'document.move',
+    call: async (c) => {
+      const doc = await c.fixtures.document();
+      const v = await c.fixtures.vorgang(doc.caseFileId);
+      return c.request('post', `/api/v1/documents/${doc.id}/move`).send({ vorgangId: v.id, reason: 'gehört zum Antrag' }).expect(200);
     },
   },
 
@@ -438,6 +476,11 @@ export function routeFixtures(records: TestApp, tokens: Map<string, string>, ing
       return cf;
     },
     document,
+    vorgang: async (caseFileId) => {
+      const cfId = caseFileId ?? (await caseFile()).id;
+      const res = await call(users.caseworker32, 'post', `/api/v1/case-files/${cfId}/vorgaenge`).send({ title: 'Antrag' }).expect(201);
+      return { id: res.body.id, caseFileId: cfId, reference: res.body.reference };
+    },
     inboxDocument: async () => {
       // a filed document put back into the inbox of department 32, as the pipeline leaves an uncertain scan
       const doc = await document();

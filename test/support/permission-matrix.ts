@@ -125,6 +125,23 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.closedCaseFile()).id}/reopen`).send({ reason: 'Widerspruch eingegangen' }),
     expect: caseworkerWork(200),
   },
+  'PATCH /api/v1/case-files/:id': {
+    app: 'records-api',
+    call: async (c) => c.request('patch', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}`).send({ confidentiality: 'confidential' }),
+    expect: caseworkerWork(200),
+  },
+
+  // ---- Vorgänge ----------------------------------------------------------------------------------
+  'POST /api/v1/case-files/:id/vorgaenge': {
+    app: 'records-api',
+    call: async (c) => c.request('post', `/api/v1/case-files/${(await c.fixtures.caseFile()).id}/vorgaenge`).send({ title: 'Widerspruch' }),
+    expect: caseworkerWork(201),
+  },
+  'PATCH /api/v1/vorgaenge/:id': {
+    app: 'records-api',
+    call: async (c) => c.request('patch', `/api/v1/vorgaenge/${(await c.fixtures.vorgang()).id}`).send({ title: 'Antrag 2026' }),
+    expect: caseworkerWork(200),
+  },
 
   // ---- documents ---------------------------------------------------------------------------------
   'POST /api/v1/case-files/:id/documents': {
@@ -139,6 +156,20 @@ export const PERMISSION_MATRIX: Record<string, PermissionRow> = {
     app: 'records-api',
     call: async (c) => c.request('get', `/api/v1/documents/${(await c.fixtures.document()).id}`),
     expect: metadataRead(200),
+  },
+  'PATCH /api/v1/documents/:id': {
+    app: 'records-api',
+    call: async (c) => c.request('patch', `/api/v1/documents/${(await c.fixtures.document()).id}`).send({ title: 'Antrag vom 3. März' }),
+    expect: caseworkerWork(200),
+  },
+  'POST /api/v1/documents/:id/move': {
+    app: 'records-api',
+    call: async (c) => {
+      const doc = await c.fixtures.document();
+      const v = await c.fixtures.vorgang(doc.caseFileId);
+      return c.request('post', `/api/v1/documents/${doc.id}/move`).send({ vorgangId: v.id, reason: 'gehört zum Antrag' });
+    },
+    expect: caseworkerWork(200),
   },
   'GET /api/v1/documents/:id/content': {
     app: 'records-api',
@@ -409,4 +440,9 @@ export const CORE_ROUTES = [
   'GET /api/v1/documents/:id/content',
   'GET /api/v1/documents/:id/text',
   'POST /api/v1/documents/:id/versions',
+  'PATCH /api/v1/case-files/:id',
+  'POST /api/v1/case-files/:id/vorgaenge',
+  'PATCH /api/v1/vorgaenge/:id',
+  'PATCH /api/v1/documents/:id',
+  'POST /api/v1/documents/:id/move',
 ];

@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(c.ports).toEqual({ records: 3000, ingest: 3001, workerHealth: 3002 });
     expect(c.upload.maxBytes).toBe(100 * 1024 * 1024);
     expect(c.records.referencePattern).toBe('{filePlanCode}-{year}/{seq:5}');
+    expect(c.records.vorgangReferencePattern).toBe('{reference}/{n}');
+  });
+
+  it('checks the Vorgangszeichen pattern at boot', () => {
+    expect(loadConfig({ VORGANG_REFERENCE_PATTERN: '{reference}-V{n:3}' }).records.vorgangReferencePattern).toBe('{reference}-V{n:3}');
+    expect(() => loadConfig({ VORGANG_REFERENCE_PATTERN: 'V{n}' })).toThrow(/VORGANG_REFERENCE_PATTERN: needs exactly one \{reference\}/);
+    expect(() => loadConfig({ VORGANG_REFERENCE_PATTERN: '{reference}/x' })).toThrow(/VORGANG_REFERENCE_PATTERN: needs exactly one \{n\}/);
+    expect(() => loadConfig({ VORGANG_REFERENCE_PATTERN: '{reference}/{year}/{n}' })).toThrow(/VORGANG_REFERENCE_PATTERN: has an unknown token/);
   });
 
   it('switches to S3 when S3_ENDPOINT is set', () => {

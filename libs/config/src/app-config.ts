@@ -59,6 +59,15 @@ export const configSchema = z
     MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(100),
     MAX_PAGES: z.coerce.number().int().positive().max(10_000).default(500),
     REFERENCE_PATTERN: z.string().default('{filePlanCode}-{year}/{seq:5}'),
+    /** Vorgangszeichen: the case file's Aktenzeichen `{reference}` plus the running number `{n}` or `{n:W}` (zero-padded to W digits). */
+    VORGANG_REFERENCE_PATTERN: z
+      .string()
+      .max(64)
+      .default('{reference}/{n}')
+      .refine((v) => (v.match(/\{reference\}/g) ?? []).length === 1, 'needs exactly one {reference} token')
+      .refine((v) => (v.match(/\{n(?::\d{1,2})?\}/g) ?? []).length === 1, 'needs exactly one {n} or {n:W} token')
+      .refine((v) => !/\{[^}]*\}/.test(v.replace(/\{reference\}|\{n(?::\d{1,2})?\}/g, '')), 'has an unknown token (allowed: {reference}, {n}, {n:W})')
+      .refine((v) => !/[\x00-\x1f\x7f]/.test(v), 'must not contain control characters'),
     AUDIT_ENABLED: bool.default('true'),
     AUDIT_ANCHOR_EVERY: z.coerce.number().int().positive().default(1000),
     AUDIT_ANCHOR_MINUTES: z.coerce.number().positive().default(10),
@@ -155,7 +164,7 @@ export interface AppConfig {
     claims: { roles: string; departments: string; name: string };
   };
   upload: { maxBytes: number; maxPages: number };
-  records: { referencePattern: string };
+  records: { referencePattern: string; vorgangReferencePattern: string };
   audit: { enabled: boolean; anchorEvery: number; anchorMinutes: number; anchorKey: string; anchorCheckSeconds: number };
   ocr: { workers: number; langs: string; timeoutMs: number };
   retention: {
@@ -292,7 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       claims: { roles: e.AUTH_CLAIM_ROLES, departments: e.AUTH_CLAIM_DEPARTMENTS, name: e.AUTH_CLAIM_NAME },
     },
     upload: { maxBytes: Math.floor(e.MAX_UPLOAD_MB * 1024 * 1024), maxPages: e.MAX_PAGES },
-    records: { referencePattern: e.REFERENCE_PATTERN },
+    records: { referencePattern: e.REFERENCE_PATTERN, vorgangReferencePattern: e.VORGANG_REFERENCE_PATTERN },
     audit: {
       enabled: e.AUDIT_ENABLED,
       anchorEvery: e.AUDIT_ANCHOR_EVERY,

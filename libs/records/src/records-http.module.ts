@@ -5,11 +5,12 @@ import { DocumentController } from './documents/document.controller';
 import { DocumentMetrics } from './documents/document-metrics';
 import { FilePlanController } from './file-plan/file-plan.controller';
 import { RecordsModule } from './records.module';
+import { VorgangController } from './vorgaenge/vorgang.controller';
 
 /** The records core's HTTP routes (records API only). */
 @Module({
   imports: [RecordsModule],
-  controllers: [DepartmentController, FilePlanController, CaseFileController, DocumentController],
+  controllers: [DepartmentController, FilePlanController, CaseFileController, DocumentController, VorgangController],
   providers: [DocumentMetrics],
 })
 export class RecordsHttpModule {}

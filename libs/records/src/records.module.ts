@@ -15,8 +15,11 @@ import { DOCUMENT_DETAILS, DocumentDetailsContributor, DocumentService } from '.
 import { FilePlanUnit } from './file-plan/file-plan-unit.entity';
 import { FilePlanService } from './file-plan/file-plan.service';
 import { SeedService } from './seed/seed.service';
+import { Vorgang } from './vorgaenge/vorgang.entity';
+import { VorgangRepository } from './vorgaenge/vorgang.repository';
+import { VorgangService } from './vorgaenge/vorgang.service';
 
-export const RECORDS_ENTITIES = [Department, FilePlanUnit, CaseFile, Document, DocumentVersion, DocumentFile];
+export const RECORDS_ENTITIES = [Department, FilePlanUnit, CaseFile, Document, DocumentVersion, DocumentFile, Vorgang];
 
 /** Domain services of the records core; used by the API, the ingest service and the worker. */
 @Module({
@@ -30,9 +33,11 @@ export const RECORDS_ENTITIES = [Department, FilePlanUnit, CaseFile, Document, D
     DocumentRepository,
     DocumentService,
     SeedService,
+    VorgangRepository,
+    VorgangService,
     // extra fields of GET /documents/:id: other modules push their contributor onto this list at init
     { provide: DOCUMENT_DETAILS, useValue: [] as DocumentDetailsContributor[] },
   ],
-  exports: [TypeOrmModule, Clock, DepartmentService, FilePlanService, CaseFileRepository, CaseFileService, DocumentRepository, DocumentService, SeedService, DOCUMENT_DETAILS],
+  exports: [TypeOrmModule, Clock, DepartmentService, FilePlanService, CaseFileRepository, CaseFileService, DocumentRepository, DocumentService, SeedService, VorgangRepository, VorgangService, DOCUMENT_DETAILS],
 })
 export class RecordsModule {}

@@ -21,6 +21,8 @@ export interface CaseFilePage {
 
 export interface DocumentSummary {
   id: string;
+  /** The Vorgang of the case file it belongs to, if any. */
+  vorgangId: string | null;
   title: string;
   documentType: string | null;
   status: string;
@@ -28,8 +30,28 @@ export interface DocumentSummary {
   createdAt: string;
 }
 
+/** Vorgang: a process below the case file, with its Vorgangszeichen (`reference`). */
+export interface Vorgang {
+  id: string;
+  caseFileId: string;
+  number: number;
+  reference: string;
+  title: string;
+  status: 'open' | 'closed';
+  openedAt: string;
+  closedAt: string | null;
+}
+
 export interface CaseFileDetail extends CaseFile {
   documents: DocumentSummary[];
+  vorgaenge: Vorgang[];
+}
+
+/** A changed metadata field as the audit trail records it (`details.changes`). */
+export interface MetadataChange {
+  field: string;
+  old: string | null;
+  new: string | null;
 }
 
 export interface FilePlanUnit {

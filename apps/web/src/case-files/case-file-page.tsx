@@ -8,7 +8,8 @@ import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
 import { NotFoundPage } from '../common/not-found-page';
 import { hasRole, useUser } from '../common/session';
-import { AuditEvent, AuditEventPage, CaseFileDetail, Department, DOCUMENT_TYPES, FilePlanUnit, HoldsResponse } from './api';
+import { AuditEvent, AuditEventPage, CaseFileDetail, Department, DOCUMENT_TYPES, FilePlanUnit, HoldsResponse, MetadataChange } from './api';
+import { AssignDocument, EditCaseFile, EditDocument, VorgaengeSection } from './vorgaenge-section';
 import { StatusBadge } from './case-file-list-page';
 import { caseFilesMessages } from './messages';
 import './case-files.css';
@@ -98,6 +99,7 @@ export default function CaseFilePage() {
           <Item label={t('fields.opened')}>{formatDate(caseFile.openedAt)}</Item>
           <Item label={t('fields.closed')}>{caseFile.closedAt ? formatDate(caseFile.closedAt) : t('notClosed')}</Item>
         </dl>
+        {canWork && (caseFile.status === 'open' || caseFile.status === 'closed') && <EditCaseFile key={`${caseFile.title}|${caseFile.confidentiality}`} caseFile={caseFile} onChanged={changed} />}
       </section>
 
       <section aria-labelledby="retention-heading" className="case-file-section">
@@ -132,6 +134,8 @@ export default function CaseFilePage() {
 
       {canWork && <CloseOrReopen caseFile={caseFile} onChanged={changed} />}
 
+      <VorgaengeSection caseFile={caseFile} canWork={canWork} onChanged={changed} />
+
       <section aria-labelledby="documents-heading" className="case-file-section">
         <h2 id="documents-heading" className="kern-heading-medium">
           {t('documents')}
@@ -144,7 +148,7 @@ export default function CaseFilePage() {
               <caption className="kern-title">{t('documentsCaption', { count: caseFile.documents.length })}</caption>
               <thead className="kern-table__header">
                 <tr className="kern-table__row">
-                  {(['title', 'type', 'status', 'version', 'created'] as const).map((c) => (
+                  {(['title', 'vorgang', 'type', 'status', 'version', 'created', ...(canWork && caseFile.status === 'open' ? (['actions'] as const) : [])] as const).map((c) => (
                     <th key={c} scope="col" className="kern-table__header">
                       {t(`docColumns.${c}`)}
                     </th>
@@ -163,16 +167,23 @@ export default function CaseFilePage() {
                         d.title
                       )}
                     </th>
+                    <td className="kern-table__cell">{formatReference(caseFile.vorgaenge.find((v) => v.id === d.vorgangId)?.reference ?? '') || t('noVorgang')}</td>
                     <td className="kern-table__cell">{d.documentType ? t(`documentTypes.${d.documentType}`, { defaultValue: d.documentType }) : '–'}</td>
                     <td className="kern-table__cell">{t(`docStatus.${d.status}`, { defaultValue: d.status })}</td>
                     <td className="kern-table__cell">{t('version', { n: d.currentVersion })}</td>
                     <td className="kern-table__cell">{formatDate(d.createdAt)}</td>
+                    {canWork && caseFile.status === 'open' && (
+                      <td className="kern-table__cell">
+                        <EditDocument document={d} onChanged={changed} />
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
         )}
+        {canWork && caseFile.status === 'open' && <AssignDocument key={caseFile.documents.map((d) => `${d.id}:${d.vorgangId}`).join()} caseFile={caseFile} onChanged={changed} />}
         {canWork && <UploadDocument key={caseFile.status} caseFile={caseFile} onUploaded={(title) => changed(t('uploaded', { title }))} />}
       </section>
 
@@ -335,6 +346,7 @@ function UploadDocument({ caseFile, onUploaded }: { caseFile: CaseFileDetail; on
   const fileInput = useRef<HTMLInputElement>(null);
   const [title, setTitle] = useState('');
   const [type, setType] = useState('');
+  const [vorgangId, setVorgangId] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
   const [missing, setMissing] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -351,6 +363,7 @@ function UploadDocument({ caseFile, onUploaded }: { caseFile: CaseFileDetail; on
     const form = new FormData();
     form.set('title', title.trim());
     if (type) form.set('documentType', type);
+    if (vorgangId) form.set('vorgangId', vorgangId);
     form.set('file', file);
     setProgress(0);
     try {
@@ -358,6 +371,7 @@ function UploadDocument({ caseFile, onUploaded }: { caseFile: CaseFileDetail; on
       const done = title.trim();
       setTitle('');
       setType('');
+      setVorgangId('');
       if (fileInput.current) fileInput.current.value = '';
       onUploaded(done);
     } catch (err) {
@@ -405,6 +419,25 @@ function UploadDocument({ caseFile, onUploaded }: { caseFile: CaseFileDetail; on
               </select>
             </div>
           </div>
+          {caseFile.vorgaenge.some((v) => v.status === 'open') && (
+            <div className="kern-form-input">
+              <label className="kern-label" htmlFor="upload-vorgang">
+                {t('uploadVorgang')}
+              </label>
+              <div className="kern-form-input__select-wrapper">
+                <select id="upload-vorgang" className="kern-form-input__select" value={vorgangId} onChange={(e) => setVorgangId(e.target.value)}>
+                  <option value="">{t('noVorgang')}</option>
+                  {caseFile.vorgaenge
+                    .filter((v) => v.status === 'open')
+                    .map((v) => (
+                      <option key={v.id} value={v.id}>
+                        {t('assign.option', { reference: v.reference, title: v.title })}
+                      </option>
+                    ))}
+                </select>
+              </div>
+            </div>
+          )}
           {missing && (
             <p className="kern-error" role="alert">
               {t('uploadMissing')}
@@ -435,6 +468,13 @@ function History({ events }: { events: AuditEvent[] }) {
   const { t } = useTranslation('case-files');
   const { t: tc } = useTranslation();
   const [showReads, setShowReads] = useState(false);
+  const changeValue = (field: string, value: string | null) => {
+    if (value === null || value === '') return t('emptyValue');
+    if (field === 'confidentiality') return t(`confidentiality.${value}`, { defaultValue: value });
+    if (field === 'status') return t(`vorgaenge.status.${value}`, { defaultValue: value });
+    if (field === 'documentType') return t(`documentTypes.${value}`, { defaultValue: value });
+    return `„${value}“`;
+  };
   const shown = events.filter((e) => showReads || !READ_ACTIONS.test(e.action) || e.outcome !== 'success');
   return (
     <>
@@ -462,6 +502,8 @@ function History({ events }: { events: AuditEvent[] }) {
             <tbody className="kern-table__body">
               {shown.map((e) => {
                 const title = typeof e.details?.title === 'string' ? e.details.title : null;
+                const changes = Array.isArray(e.details?.changes) ? (e.details.changes as MetadataChange[]) : [];
+                const reference = typeof e.details?.reference === 'string' && e.objectType === 'vorgang' ? e.details.reference : null;
                 return (
                   <tr key={e.id} className="kern-table__row">
                     <td className="kern-table__cell">{formatDateTime(e.occurredAt)}</td>
@@ -472,7 +514,21 @@ function History({ events }: { events: AuditEvent[] }) {
                     </td>
                     <td className="kern-table__cell">
                       {t(`events.${e.action}`, { defaultValue: e.action })}
+                      {reference && <> {t('referenceNamed', { reference: formatReference(reference) })}</>}
                       {title && <> {t('documentNamed', { title })}</>}
+                      {changes.length > 0 && (
+                        <ul className="case-file-changes">
+                          {changes.map((c) => (
+                            <li key={c.field}>
+                              {t('change', {
+                                field: t(`changeFields.${c.field}`, { defaultValue: c.field }),
+                                old: changeValue(c.field, c.old),
+                                new: changeValue(c.field, c.new),
+                              })}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
                     </td>
                     <td className="kern-table__cell">{t(`outcome.${e.outcome}`, { defaultValue: e.outcome })}</td>
                     <td className="kern-table__cell">{e.reason ?? '–'}</td>

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
@@ -11,6 +11,7 @@ import {
   CreateCaseFileDto,
   ListCaseFilesQuery,
   ReopenCaseFileDto,
+  UpdateCaseFileDto,
   caseFileViewResponse,
   documentSummaryViewResponse,
   toCaseFileResponse,
@@ -39,8 +40,15 @@ export class CaseFileController {
   @Get(':id')
   @Roles(Role.Caseworker, Role.RecordsManager)
   async get(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<CaseFileDetailResponse> {
-    const { caseFile, documents } = await this.caseFiles.open(ctx, id);
-    return { ...caseFileViewResponse(caseFile), documents: documents.map(documentSummaryViewResponse) };
+    const { caseFile, documents, vorgaenge } = await this.caseFiles.open(ctx, id);
+    return { ...caseFileViewResponse(caseFile), documents: documents.map(documentSummaryViewResponse), vorgaenge };
+  }
+
+  /** Changes title and/or confidentiality; each changed field is audited with old and new value. */
+  @Patch(':id')
+  @Roles(Role.Caseworker)
+  async update(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() dto: UpdateCaseFileDto): Promise<CaseFileResponse> {
+    return toCaseFileResponse(await this.caseFiles.update(ctx, id, dto));
   }
 
   @Post(':id/close')

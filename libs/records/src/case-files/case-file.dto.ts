@@ -3,6 +3,7 @@ import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { NoControlCharacters, PageQueryDto } from '@app/common';
 import { CONFIDENTIALITY_LEVELS, CaseFile, Confidentiality } from './case-file.entity';
 import { DocumentSummaryResponse } from '../documents/document.dto';
+import { VorgangResponse } from '../vorgaenge/vorgang.dto';
 import type { CaseFileView, DocumentSummaryView } from './case-file.repository';
 
 export class CreateCaseFileDto {
@@ -22,6 +23,27 @@ export class CreateCaseFileDto {
   @IsOptional()
   @IsIn(CONFIDENTIALITY_LEVELS)
   confidentiality?: Confidentiality;
+}
+
+export class UpdateCaseFileDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  @NoControlCharacters({ multiLine: true })
+  title?: string;
+
+  @ApiPropertyOptional({ enum: CONFIDENTIALITY_LEVELS })
+  @IsOptional()
+  @IsIn(CONFIDENTIALITY_LEVELS)
+  confidentiality?: Confidentiality;
+
+  @ApiPropertyOptional({ description: 'why (audited; optional)' })
+  @IsOptional()
+  @IsString()
+  @Length(3, 2000)
+  @NoControlCharacters({ multiLine: true })
+  reason?: string;
 }
 
 export class ReopenCaseFileDto {
@@ -85,6 +107,7 @@ export class CaseFileResponse {
 
 export class CaseFileDetailResponse extends CaseFileResponse {
   @ApiProperty({ type: [DocumentSummaryResponse] }) documents: DocumentSummaryResponse[];
+  @ApiProperty({ type: [VorgangResponse], description: 'Vorgänge by number' }) vorgaenge: VorgangResponse[];
 }
 
 export class CaseFilePageResponse {
@@ -120,6 +143,7 @@ export function caseFileViewResponse(c: CaseFileView): CaseFileResponse {
 
 export const documentSummaryViewResponse = (d: DocumentSummaryView): DocumentSummaryResponse => ({
   id: d.id,
+  vorgangId: d.vorgangId,
   title: d.title,
   documentType: d.documentType,
   status: d.status,

@@ -5,6 +5,7 @@ import { pgPool } from '@app/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { TickBatcher } from '@app/common';
 import { CaseFile } from './case-file.entity';
+import type { VorgangView } from '../vorgaenge/vorgang.dto';
 import { ANCHOR_EVERY, PageAnchorCache, PageAnchors, PageCache, PageStart, pageStart } from './case-file-page-anchors';
 
 interface ListQuery {
@@ -47,11 +48,20 @@ export interface CaseFileView {
 /** A document of a case file as the case file shows it (same timestamp text as {@link CaseFileView}). */
 export interface DocumentSummaryView {
   id: string;
+  /** The Vorgang of the case file the document belongs to, if any. */
+  vorgangId: string | null;
   title: string;
   documentType: string | null;
   status: string;
   currentVersion: number;
   createdAt: string;
+}
+
+/** A case file as it is opened: its documents (oldest first) and its Vorgänge (by number). */
+export interface CaseFileWithContents {
+  caseFile: CaseFileView;
+  documents: DocumentSummaryView[];
+  vorgaenge: VorgangView[];
 }
 
 /** timestamptz as `Date#toISOString` text (PostgreSQL's MS truncates microseconds like Date does). */
@@ -63,9 +73,12 @@ const VIEW_COLUMNS = `c.id, c.reference, c.title, c.department_code AS "departme
 
 /** Case files (by id) with their documents (oldest first), a row each. */
 const VIEWS_WITH_DOCUMENTS = `SELECT ${VIEW_COLUMNS},
-  (SELECT coalesce(json_agg(json_build_object('id', d.id, 'title', d.title, 'documentType', d.document_type, 'status', d.status,
+  (SELECT coalesce(json_agg(json_build_object('id', d.id, 'vorgangId', d.vorgang_id, 'title', d.title, 'documentType', d.document_type, 'status', d.status,
             'currentVersion', d.current_version, 'createdAt', ${isoText('d.created_at')}) ORDER BY d.created_at, d.id), '[]'::json)
-     FROM documents d WHERE d.case_file_id = c.id) AS documents
+     FROM documents d WHERE d.case_file_id = c.id) AS documents,
+  (SELECT coalesce(json_agg(json_build_object('id', v.id, 'caseFileId', v.case_file_id, 'number', v.number, 'reference', v.reference, 'title', v.title,
+            'status', v.status, 'openedAt', ${isoText('v.opened_at')}, 'closedAt', ${isoText('v.closed_at')}) ORDER BY v.number), '[]'::json)
+     FROM vorgaenge v WHERE v.case_file_id = c.id) AS vorgaenge
   FROM case_files c WHERE c.id = ANY($1::uuid[])`;
 
 /** Total and version of departments' lists ($1: department codes); `*` stands for all departments. */
@@ -102,9 +115,9 @@ export class CaseFileRepository {
    * Concurrent requests share round trips: the case files opened, and the list versions asked for,
    * while the event loop handled one round of I/O are read with one statement each.
    */
-  private readonly views = new TickBatcher<string, { caseFile: CaseFileView; documents: DocumentSummaryView[] }>(async (ids) => {
-    const { rows } = await this.pool.query({ name: 'case_files.views_with_documents', text: VIEWS_WITH_DOCUMENTS, values: [ids] });
-    return new Map(rows.map(({ documents, ...caseFile }) => [caseFile.id, { caseFile, documents }]));
+  private readonly views = new TickBatcher<string, CaseFileWithContents>(async (ids) => {
+    const { rows } = await this.pool.query({ name: 'case_files.views_with_documents.v2', text: VIEWS_WITH_DOCUMENTS, values: [ids] });
+    return new Map(rows.map(({ documents, vorgaenge, ...caseFile }) => [caseFile.id, { caseFile, documents, vorgaenge }]));
   });
   private readonly listVersions = new TickBatcher<string, ListVersion>(async (keys) => {
     const { rows } = await this.pool.query({ name: 'case_files.list_versions', text: LIST_VERSIONS, values: [keys] });
@@ -117,8 +130,8 @@ export class CaseFileRepository {
     return pgPool(this.dataSource);
   }
 
-  /** The case file with its document summaries, or null. */
-  async findViewWithDocuments(id: string): Promise<{ caseFile: CaseFileView; documents: DocumentSummaryView[] } | null> {
+  /** The case file with its document summaries and its Vorgänge, or null. */
+  async findViewWithDocuments(id: string): Promise<CaseFileWithContents | null> {
     const key = id.toLowerCase();
     // a key PostgreSQL cannot read would fail the whole batch, other requests' reads with it
     if (!UUID_TEXT.test(key)) return null;

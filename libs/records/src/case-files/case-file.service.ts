@@ -10,8 +10,10 @@ import { FilePlanService } from '../file-plan/file-plan.service';
 import { FilePlanUnit } from '../file-plan/file-plan-unit.entity';
 import { computeRetainUntil } from '../retention-period';
 import { CaseFile } from './case-file.entity';
-import { CreateCaseFileDto, ListCaseFilesQuery } from './case-file.dto';
-import { CaseFileRepository, CaseFileView, DocumentSummaryView } from './case-file.repository';
+import { CreateCaseFileDto, ListCaseFilesQuery, UpdateCaseFileDto } from './case-file.dto';
+import { CaseFileRepository, CaseFileView, CaseFileWithContents } from './case-file.repository';
+import { metadataChanges } from '../metadata-changes';
+import { VorgangRepository } from '../vorgaenge/vorgang.repository';
 import { formatReference, referenceScope, validateReferencePattern } from './reference-pattern';
 
 @Injectable()
@@ -19,6 +21,7 @@ export class CaseFileService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly caseFiles: CaseFileRepository,
+    private readonly vorgaenge: VorgangRepository,
     private readonly filePlan: FilePlanService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -92,21 +95,51 @@ export class CaseFileService {
   }
 
   /** Opens a case file (metadata and its documents); the read is audited. */
-  async open(ctx: RequestContext, id: string): Promise<{ caseFile: CaseFileView; documents: DocumentSummaryView[] }> {
+  async open(ctx: RequestContext, id: string): Promise<CaseFileWithContents> {
     // the document summaries come with the case file (one round trip); nothing is returned unless
     // the access check passes
     const found = await this.caseFiles.findViewWithDocuments(id);
     if (!found) throw DomainError.notFound('case file', id);
-    const { caseFile, documents } = found;
+    const { caseFile, documents, vorgaenge } = found;
     if (!AccessPolicy.canReadMetadata(ctx.actor, caseFile.departmentCode)) throw new AccessDeniedError('case file', id, 'case_file', id);
     await this.audit.recordAccess(ctx, {
       action: 'case_file.read',
       objectType: 'case_file',
       objectId: id,
       caseFileId: id,
-      details: { reference: caseFile.reference, documents: documents.length },
+      details: { reference: caseFile.reference, documents: documents.length, vorgaenge: vorgaenge.length },
     });
-    return { caseFile, documents };
+    return { caseFile, documents, vorgaenge };
+  }
+
+  /**
+   * Changes a case file's metadata (title, confidentiality). Open and closed (zdA) files may be
+   * corrected; files in disposal (due, offered, handed over) may not. Each changed field is audited
+   * with old and new value (xdomea HistorienProtokollInformation).
+   */
+  async update(ctx: RequestContext, id: string, dto: UpdateCaseFileDto): Promise<CaseFile> {
+    if (dto.title === undefined && dto.confidentiality === undefined) {
+      throw DomainError.validation('nothing to change: give title or confidentiality', [{ field: 'title', errors: ['title or confidentiality required'] }]);
+    }
+    return this.dataSource.transaction(async (m) => {
+      const caseFile = await this.lockWorkable(m, ctx, id);
+      if (caseFile.status !== 'open' && caseFile.status !== 'closed') throw DomainError.conflict(`case file ${caseFile.reference} is ${caseFile.status}: its metadata cannot be changed`);
+      const changes = metadataChanges(caseFile, dto, ['title', 'confidentiality']);
+      if (!changes.length) return caseFile;
+      if (dto.title !== undefined) caseFile.title = dto.title;
+      if (dto.confidentiality !== undefined) caseFile.confidentiality = dto.confidentiality;
+      caseFile.updatedAt = this.clock.now();
+      await this.caseFiles.save(m, caseFile);
+      await this.audit.record(m, ctx, {
+        action: 'case_file.update',
+        objectType: 'case_file',
+        objectId: id,
+        caseFileId: id,
+        reason: dto.reason ?? null,
+        details: { reference: caseFile.reference, changes },
+      });
+      return caseFile;
+    });
   }
 
   /** The case file if the caller may see its metadata; otherwise not found (and a denied event). */
@@ -128,12 +161,14 @@ export class CaseFileService {
       caseFile.retainUntil = computeRetainUntil(ruleOf(unit), caseFile.openedAt, now);
       caseFile.updatedAt = now;
       await this.caseFiles.save(m, caseFile);
+      // zdA closes the case file's open Vorgänge with it
+      const closedVorgaenge = await this.vorgaenge.closeOpen(m, id, now);
       await this.audit.record(m, ctx, {
         action: 'case_file.close',
         objectType: 'case_file',
         objectId: id,
         caseFileId: id,
-        details: { reference: caseFile.reference, closedAt: now.toISOString(), retainUntil: caseFile.retainUntil?.toISOString() ?? null },
+        details: { reference: caseFile.reference, closedAt: now.toISOString(), retainUntil: caseFile.retainUntil?.toISOString() ?? null, closedVorgaenge },
       });
       return caseFile;
     });

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Patch, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
 import type { Request, Response } from 'express';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
@@ -19,6 +19,32 @@ export class UploadDocumentFields {
   @IsString()
   @Matches(/^[a-z_]{2,32}$/, { message: 'documentType must be 2-32 lowercase letters' })
   documentType?: string;
+  @ApiPropertyOptional({ description: 'a Vorgang of the case file to file the document in' })
+  @IsOptional()
+  @IsUUID('all', { message: 'vorgangId must be a UUID' })
+  vorgangId?: string;
+}
+
+export class UpdateDocumentDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) @NoControlCharacters({ multiLine: true }) title?: string;
+  @ApiPropertyOptional({ example: 'widerspruch', nullable: true, description: 'null clears the type' })
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsString()
+  @Matches(/^[a-z_]{2,32}$/, { message: 'documentType must be 2-32 lowercase letters' })
+  documentType?: string | null;
+  @ApiPropertyOptional({ description: 'why (audited; optional)' }) @IsOptional() @IsString() @Length(3, 2000) @NoControlCharacters({ multiLine: true }) reason?: string;
+}
+
+export class MoveDocumentDto {
+  @ApiPropertyOptional({ description: 'target case file; default: the document\'s own' })
+  @IsOptional()
+  @IsUUID('all', { message: 'caseFileId must be a UUID' })
+  caseFileId?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'target Vorgang of the target case file; null = directly in the case file' })
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsUUID('all', { message: 'vorgangId must be a UUID' })
+  vorgangId?: string | null;
+  @ApiProperty({ description: 'why the document is moved (audited)' }) @IsString() @Length(3, 2000) @NoControlCharacters({ multiLine: true }) reason: string;
 }
 
 export class UploadVersionFields {
@@ -49,7 +75,7 @@ export class DocumentController {
   @Post('case-files/:id/documents')
   @Roles(Role.Caseworker)
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file', 'title'], properties: { file: { type: 'string', format: 'binary' }, title: { type: 'string' }, documentType: { type: 'string' } } } })
+  @ApiBody({ schema: { type: 'object', required: ['file', 'title'], properties: { file: { type: 'string', format: 'binary' }, title: { type: 'string' }, documentType: { type: 'string' }, vorgangId: { type: 'string', format: 'uuid' } } } })
   async upload(@Ctx() ctx: RequestContext, @UuidParam() caseFileId: string, @Req() req: Request): Promise<DocumentResponse> {
     await this.documents.assertCanAddTo(ctx, caseFileId);
     const { fields, upload } = await readSingleUpload(req, this.documents, this.config.upload.maxBytes, UploadDocumentFields);
@@ -60,6 +86,21 @@ export class DocumentController {
   @Roles(Role.Caseworker, Role.RecordsManager)
   get(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<DocumentResponse> {
     return this.documents.get(ctx, id);
+  }
+
+  /** Changes title and/or document type; each changed field is audited with old and new value. */
+  @Patch('documents/:id')
+  @Roles(Role.Caseworker)
+  update(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() dto: UpdateDocumentDto): Promise<DocumentResponse> {
+    return this.documents.update(ctx, id, dto);
+  }
+
+  /** Moves the document to another Vorgang or case file, with a reason (audited). */
+  @Post('documents/:id/move')
+  @HttpCode(200)
+  @Roles(Role.Caseworker)
+  move(@Ctx() ctx: RequestContext, @UuidParam() id: string, @Body() dto: MoveDocumentDto): Promise<DocumentResponse> {
+    return this.documents.move(ctx, id, dto);
   }
 
   @Get('documents/:id/content')

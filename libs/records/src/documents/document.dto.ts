@@ -41,6 +41,7 @@ export class ContentQuery {
 
 export class DocumentSummaryResponse {
   @ApiProperty() id: string;
+  @ApiPropertyOptional({ nullable: true, description: 'the Vorgang of the case file it belongs to' }) vorgangId: string | null;
   @ApiProperty() title: string;
   @ApiPropertyOptional({ nullable: true }) documentType: string | null;
   @ApiProperty() status: string;
@@ -84,6 +85,7 @@ export class DocumentResponse extends DocumentSummaryResponse {
 
 export const toDocumentSummary = (d: Document): DocumentSummaryResponse => ({
   id: d.id,
+  vorgangId: d.vorgangId,
   title: d.title,
   documentType: d.documentType,
   status: d.status,

@@ -42,6 +42,10 @@ export class Document {
   @Column({ name: 'case_file_id', type: 'uuid', nullable: true })
   caseFileId: string | null;
 
+  /** The Vorgang of the case file the document belongs to (optional). */
+  @Column({ name: 'vorgang_id', type: 'uuid', nullable: true })
+  vorgangId: string | null;
+
   /** Responsible department: the case file's, or the inbox it waits in. */
   @Column({ name: 'department_code', type: 'varchar', length: 16, nullable: true })
   departmentCode: string | null;

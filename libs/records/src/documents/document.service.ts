@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@app/audit';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AccessDeniedError, DomainError, ErrorCode, RequestContext } from '@app/common';
 import { ObjectStorage, StoredObject, sniffContentType, storedZipOfficeType, FilePartInfo } from '@app/storage';
 import { AccessPolicy } from '../access-policy';
+import { CaseFile } from '../case-files/case-file.entity';
 import { CaseFileService } from '../case-files/case-file.service';
+import { metadataChanges } from '../metadata-changes';
+import { Vorgang } from '../vorgaenge/vorgang.entity';
+import { VorgangRepository } from '../vorgaenge/vorgang.repository';
 import { Document } from './document.entity';
 import { FileVariant } from './document-file.entity';
 import { DocumentResponse, toDocumentResponse } from './document.dto';
@@ -62,6 +66,7 @@ export class DocumentService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly documents: DocumentRepository,
     private readonly caseFiles: CaseFileService,
+    private readonly vorgaenge: VorgangRepository,
     private readonly storage: ObjectStorage,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -129,17 +134,19 @@ export class DocumentService {
   async createInCaseFile(
     ctx: RequestContext,
     caseFileId: string,
-    meta: { title: string; documentType?: string | null },
+    meta: { title: string; documentType?: string | null; vorgangId?: string | null },
     upload: UploadedOriginal,
   ): Promise<DocumentResponse> {
     try {
       const doc = await this.dataSource.transaction(async (m) => {
         const caseFile = await this.caseFiles.lockWorkable(m, ctx, caseFileId);
         if (caseFile.status !== 'open') throw new DomainError(ErrorCode.CaseFileClosed, `case file ${caseFile.reference} is ${caseFile.status}: no new documents`);
+        const vorgang = meta.vorgangId ? await this.openVorgangOf(m, caseFileId, meta.vorgangId) : null;
         const created = await this.documents.create(
           m,
           {
             caseFileId,
+            vorgangId: vorgang?.id ?? null,
             departmentCode: caseFile.departmentCode,
             title: meta.title,
             documentType: meta.documentType ?? null,
@@ -154,7 +161,7 @@ export class DocumentService {
           objectType: 'document',
           objectId: created.id,
           caseFileId,
-          details: { title: meta.title, documentType: meta.documentType ?? null, sha256: upload.stored.sha256, size: upload.stored.size, mimeType: upload.mimeType, filename: upload.filename },
+          details: { title: meta.title, documentType: meta.documentType ?? null, vorgangId: vorgang?.id ?? null, vorgangReference: vorgang?.reference ?? null, sha256: upload.stored.sha256, size: upload.stored.size, mimeType: upload.mimeType, filename: upload.filename },
         });
         return created;
       });
@@ -245,6 +252,95 @@ export class DocumentService {
       await this.discardUpload(upload);
       throw e;
     }
+  }
+
+  /**
+   * Changes a document's metadata (title, document type) while its case file is open; each changed
+   * field is audited with old and new value.
+   */
+  async update(ctx: RequestContext, id: string, patch: { title?: string; documentType?: string | null; reason?: string }): Promise<DocumentResponse> {
+    if (patch.title === undefined && patch.documentType === undefined) {
+      throw DomainError.validation('nothing to change: give title or documentType', [{ field: 'title', errors: ['title or documentType required'] }]);
+    }
+    const doc = await this.dataSource.transaction(async (m) => {
+      const doc = await this.lockFiled(m, ctx, id);
+      const changes = metadataChanges(doc, patch, ['title', 'documentType']);
+      if (!changes.length) return doc;
+      await m.getRepository(Document).update({ id }, { ...(patch.title !== undefined && { title: patch.title }), ...(patch.documentType !== undefined && { documentType: patch.documentType }) });
+      await this.audit.record(m, ctx, {
+        action: 'document.update',
+        objectType: 'document',
+        objectId: id,
+        caseFileId: doc.caseFileId,
+        reason: patch.reason ?? null,
+        details: { title: patch.title ?? doc.title, changes },
+      });
+      return doc;
+    });
+    return this.describe((await this.documents.findById(doc.id))!);
+  }
+
+  /**
+   * Moves a document to another Vorgang of its case file, out of its Vorgang (vorgangId null), or
+   * to another case file (and optionally one of its Vorgänge), with a reason. Both case files must
+   * be open and the caller a caseworker of both departments; the event is written to the history
+   * of both case files.
+   */
+  async move(ctx: RequestContext, id: string, input: { caseFileId?: string; vorgangId?: string | null; reason: string }): Promise<DocumentResponse> {
+    const doc = await this.dataSource.transaction(async (m) => {
+      const current = await this.documents.findById(id, m);
+      if (!current) throw DomainError.notFound('document', id);
+      this.assertAccess(ctx, current, 'work');
+      if (!current.caseFileId) throw DomainError.conflict(`document ${id} is not filed in a case file: file it from the inbox`);
+      const fromId = current.caseFileId;
+      const toId = input.caseFileId ?? fromId;
+      // lock both case files in id order (no deadlock between two opposite moves)
+      const locked = new Map<string, CaseFile>();
+      for (const cfId of [...new Set([fromId, toId])].sort()) locked.set(cfId, await this.caseFiles.lockWorkable(m, ctx, cfId));
+      const doc = await this.documents.findByIdForUpdate(m, id);
+      if (!doc || doc.caseFileId !== fromId) throw DomainError.conflict(`document ${id} changed meanwhile; try again`);
+      const from = locked.get(fromId)!;
+      const to = locked.get(toId)!;
+      for (const cf of [from, to]) if (cf.status !== 'open') throw new DomainError(ErrorCode.CaseFileClosed, `case file ${cf.reference} is ${cf.status}: documents cannot be moved in or out`);
+      const targetVorgangId = input.vorgangId === undefined ? (toId === fromId ? doc.vorgangId : null) : input.vorgangId;
+      const target = targetVorgangId ? await this.openVorgangOf(m, toId, targetVorgangId) : null;
+      if (toId === fromId && (target?.id ?? null) === doc.vorgangId) throw DomainError.validation('the document is already there', [{ field: 'vorgangId', errors: ['same place as now'] }]);
+      const source = doc.vorgangId ? await this.vorgaenge.findById(doc.vorgangId, m) : null;
+      await m.getRepository(Document).update({ id }, { caseFileId: toId, vorgangId: target?.id ?? null, departmentCode: to.departmentCode });
+      const details = {
+        title: doc.title,
+        from: { caseFileId: fromId, reference: from.reference, vorgangId: source?.id ?? null, vorgangReference: source?.reference ?? null },
+        to: { caseFileId: toId, reference: to.reference, vorgangId: target?.id ?? null, vorgangReference: target?.reference ?? null },
+        changes: [
+          ...(fromId !== toId ? [{ field: 'caseFile', old: from.reference, new: to.reference }] : []),
+          { field: 'vorgang', old: source?.reference ?? null, new: target?.reference ?? null },
+        ],
+      };
+      const event = { action: 'document.move', objectType: 'document', objectId: id, reason: input.reason, details };
+      await this.audit.recordMany(m, ctx, fromId === toId ? [{ ...event, caseFileId: toId }] : [{ ...event, caseFileId: fromId }, { ...event, caseFileId: toId }]);
+      return doc;
+    });
+    return this.describe((await this.documents.findById(doc.id))!);
+  }
+
+  /** A Vorgang of the case file that accepts documents (400 when it belongs elsewhere, 409 when closed). */
+  private async openVorgangOf(m: EntityManager, caseFileId: string, vorgangId: string): Promise<Vorgang> {
+    const vorgang = await this.vorgaenge.findByIdForUpdate(m, vorgangId);
+    if (!vorgang || vorgang.caseFileId !== caseFileId) throw DomainError.validation(`Vorgang ${vorgangId} does not belong to this case file`, [{ field: 'vorgangId', errors: ['not a Vorgang of the case file'] }]);
+    if (vorgang.status !== 'open') throw DomainError.conflict(`Vorgang ${vorgang.reference} is closed: no documents can be added`);
+    return vorgang;
+  }
+
+  /** Locks a filed document of an open case file for a metadata change by a caseworker of its department. */
+  private async lockFiled(m: EntityManager, ctx: RequestContext, id: string): Promise<Document> {
+    const doc = await this.documents.findByIdForUpdate(m, id);
+    if (!doc) throw DomainError.notFound('document', id);
+    this.assertAccess(ctx, doc, 'work');
+    if (doc.caseFileId) {
+      const caseFile = await this.caseFiles.lockWorkable(m, ctx, doc.caseFileId);
+      if (caseFile.status !== 'open') throw new DomainError(ErrorCode.CaseFileClosed, `case file ${caseFile.reference} is ${caseFile.status}: its documents cannot be changed`);
+    }
+    return doc;
   }
 
   /** The document if the caller may see it at the given level; otherwise not found (+ denied event). */

@@ -57,6 +57,9 @@ export class DestructionService {
       await m.query(`DELETE FROM documents WHERE id = ANY($1::uuid[])`, [ids]);
     }
     await m.query(`DELETE FROM legal_holds WHERE case_file_id = $1`, [caseFileId]);
+    // the Vorgänge (their titles are metadata) and their counter go with the case file
+    await m.query(`DELETE FROM vorgaenge WHERE case_file_id = $1`, [caseFileId]);
+    await m.query(`DELETE FROM reference_counters WHERE scope = $1`, [`vorgang:${caseFileId}`]);
     await m.query(`DELETE FROM case_files WHERE id = $1`, [caseFileId]);
     const keys = new Map<string, string>();
     for (const f of files) keys.set(f.storageKey, f.sha256);

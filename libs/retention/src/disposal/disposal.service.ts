@@ -9,7 +9,7 @@ import { CaseFileRepository, CaseFileView } from '@app/records';
 import { ObjectStorage } from '@app/storage';
 import { legalHoldError } from '../holds/legal-hold.errors';
 import { LegalHoldRepository } from '../holds/legal-hold.repository';
-import { DisposalCode, HistoryEntry, MESSAGE_NAMES, MessageHeader, XdomeaCaseFile, XdomeaDocument, build0501, build0503, extensionFor } from '../xdomea/xdomea-messages';
+import { DisposalCode, HistoryEntry, MESSAGE_NAMES, MessageHeader, XdomeaCaseFile, XdomeaDocument, XdomeaVorgang, build0501, build0503, extensionFor } from '../xdomea/xdomea-messages';
 import { XdomeaValidator } from '../xdomea/xdomea-validator';
 import { ZipEntry, zipStream } from '../xdomea/xdomea-zip';
 import { DestructionCertificate, certificateOf } from './destruction-certificate';
@@ -124,16 +124,34 @@ export class DisposalService {
   /** The 0501 Anbieteverzeichnis (metadata only) as `<ProzessID>_Aussonderung.Anbieteverzeichnis.0501.zip`. */
   async export0501(ctx: RequestContext, offerId: string): Promise<MessageFile> {
     const { offer, items } = await this.load(offerId);
-    const xml = this.xml0501(offer, items);
+    const xml = await this.xml0501(offer, items);
     await this.audit.recordAccess(ctx, { action: 'disposal.export.0501', objectType: 'disposal_offer', objectId: offerId, details: { processId: offer.processId, caseFiles: items.length } });
     return this.container(offer.processId, '0501', [{ name: `${offer.processId}_${MESSAGE_NAMES['0501']}.xml`, source: xml }]);
   }
 
-  xml0501(offer: DisposalOffer, items: DisposalItem[]): string {
+  /** The offer list: each case file's metadata and its Vorgänge (no documents, no history). */
+  async xml0501(offer: DisposalOffer, items: DisposalItem[]): Promise<string> {
+    const vorgaenge = await this.vorgaengeOf(items.map((i) => i.caseFileId));
     return build0501(
       this.header(offer.processId, offer.createdAt),
-      items.map((i) => this.caseFileMetadata(i, RULE_CODE[i.disposal], [])),
+      items.map((i) => ({ ...this.caseFileMetadata(i, RULE_CODE[i.disposal], []), vorgaenge: vorgaenge.get(i.caseFileId) ?? [] })),
     );
+  }
+
+  /** The Vorgänge of the case files by number (history empty: the 0503 adds it). */
+  private async vorgaengeOf(caseFileIds: string[]): Promise<Map<string, XdomeaVorgang[]>> {
+    const rows: (Omit<XdomeaVorgang, 'history'> & { caseFileId: string })[] = caseFileIds.length
+      ? await this.disposals.transaction((m) =>
+          m.query(
+            `SELECT case_file_id AS "caseFileId", id, number, reference, title, opened_at AS "openedAt", closed_at AS "closedAt"
+               FROM vorgaenge WHERE case_file_id = ANY($1::uuid[]) ORDER BY case_file_id, number`,
+            [caseFileIds],
+          ),
+        )
+      : [];
+    const byCaseFile = new Map<string, XdomeaVorgang[]>();
+    for (const { caseFileId, ...v } of rows) byCaseFile.set(caseFileId, [...(byCaseFile.get(caseFileId) ?? []), { ...v, history: [] }]);
+    return byCaseFile;
   }
 
   /**
@@ -296,6 +314,7 @@ export class DisposalService {
       const history = await this.history(item.caseFileId);
       const rows: {
         documentId: string;
+        vorgangId: string | null;
         title: string;
         documentType: string | null;
         createdAt: Date;
@@ -308,7 +327,7 @@ export class DisposalService {
         createdBy: string;
       }[] = await this.disposals.transaction((m) =>
         m.query(
-          `SELECT d.id AS "documentId", d.title, d.document_type AS "documentType", d.created_at AS "createdAt", v.version_no AS "versionNo",
+          `SELECT d.id AS "documentId", d.vorgang_id AS "vorgangId", d.title, d.document_type AS "documentType", d.created_at AS "createdAt", v.version_no AS "versionNo",
                   f.id AS "fileId", f.storage_key AS "storageKey", f.mime_type AS "mimeType", f.filename, f.created_at AS "fileCreatedAt", v.created_by AS "createdBy"
              FROM documents d JOIN document_versions v ON v.document_id = d.id LEFT JOIN document_files f ON f.version_id = v.id
             WHERE d.case_file_id = $1 ORDER BY d.created_at, d.id, v.version_no, f.variant`,
@@ -319,7 +338,7 @@ export class DisposalService {
       for (const r of rows) {
         let doc = docs.get(r.documentId);
         if (!doc) {
-          doc = { id: r.documentId, title: r.title, documentType: r.documentType, createdAt: r.createdAt, history: history.documents.get(r.documentId) ?? [], versions: [] };
+          doc = { id: r.documentId, vorgangId: r.vorgangId, title: r.title, documentType: r.documentType, createdAt: r.createdAt, history: history.documents.get(r.documentId) ?? [], versions: [] };
           docs.set(r.documentId, doc);
         }
         let version = doc.versions.find((v) => v.number === r.versionNo);
@@ -335,7 +354,8 @@ export class DisposalService {
       }
       // a version without any stored format cannot be expressed (Format is required): leave it out
       for (const d of docs.values()) d.versions = d.versions.filter((v) => v.formats.length);
-      caseFiles.push({ ...this.caseFileMetadata(item, 'A', history.caseFile), documents: [...docs.values()] });
+      const vorgaenge = ((await this.vorgaengeOf([item.caseFileId])).get(item.caseFileId) ?? []).map((v) => ({ ...v, history: history.vorgaenge.get(v.id) ?? [] }));
+      caseFiles.push({ ...this.caseFileMetadata(item, 'A', history.caseFile), documents: [...docs.values()], vorgaenge });
     }
     return { xml: build0503(this.header(offer.processId, offer.executedAt ?? this.clock.now()), caseFiles), files };
   }
@@ -525,26 +545,46 @@ export class DisposalService {
     };
   }
 
-  /** HistorienProtokollInformation: the audit events of the case file and of each document. */
-  private async history(caseFileId: string): Promise<{ caseFile: HistoryEntry[]; documents: Map<string, HistoryEntry[]> }> {
-    const rows: { at: string; actor: string; action: string; outcome: string; reason: string | null; objectType: string | null; objectId: string | null }[] =
+  /**
+   * HistorienProtokollInformation: the audit events of the case file, of each Vorgang and of each
+   * document; a metadata change (`details.changes`) gives one entry per changed field with its old
+   * and new value.
+   */
+  private async history(caseFileId: string): Promise<{ caseFile: HistoryEntry[]; documents: Map<string, HistoryEntry[]>; vorgaenge: Map<string, HistoryEntry[]> }> {
+    const rows: {
+      at: string;
+      actor: string;
+      action: string;
+      outcome: string;
+      reason: string | null;
+      objectType: string | null;
+      objectId: string | null;
+      changes: { field: string; old: string | null; new: string | null }[] | null;
+    }[] =
       await this.disposals.transaction((m: EntityManager) =>
         m.query(
           `SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
                   COALESCE(actor_name || ' (' || actor_sub || ')', actor_sub, 'system') AS actor, action, outcome, reason,
-                  object_type AS "objectType", object_id AS "objectId"
+                  object_type AS "objectType", object_id AS "objectId",
+                  CASE WHEN jsonb_typeof(details->'changes') = 'array' THEN details->'changes' END AS changes
              FROM audit_events WHERE case_file_id = $1 ORDER BY seq`,
           [caseFileId],
         ),
       );
     const caseFile: HistoryEntry[] = [];
     const documents = new Map<string, HistoryEntry[]>();
+    const vorgaenge = new Map<string, HistoryEntry[]>();
+    const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
     for (const r of rows) {
-      const entry = { actor: r.actor, at: r.at, action: r.outcome === 'success' ? r.action : `${r.action} (${r.outcome})`, remark: r.reason };
-      if (r.objectType === 'document' && r.objectId) documents.set(r.objectId, [...(documents.get(r.objectId) ?? []), entry]);
-      else caseFile.push(entry);
+      const entry: HistoryEntry = { actor: r.actor, at: r.at, action: r.outcome === 'success' ? r.action : `${r.action} (${r.outcome})`, remark: r.reason };
+      const entries: HistoryEntry[] = r.outcome === 'success' && r.changes?.length
+        ? r.changes.map((c) => ({ ...entry, metadataName: text(c.field), oldValue: text(c.old), newValue: text(c.new) }))
+        : [entry];
+      const target = r.objectId && r.objectType === 'document' ? documents : r.objectId && r.objectType === 'vorgang' ? vorgaenge : null;
+      if (target) target.set(r.objectId!, [...(target.get(r.objectId!) ?? []), ...entries]);
+      else caseFile.push(...entries);
     }
-    return { caseFile, documents };
+    return { caseFile, documents, vorgaenge };
   }
 
   private container(processId: string, type: '0501' | '0503', entries: ZipEntry[]): MessageFile {

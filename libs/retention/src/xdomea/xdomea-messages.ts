@@ -7,14 +7,16 @@ import { XmlNode, el, elAttrs, opt, plain, renderDocument } from './xml-writer';
  * lists follow xdomea-Nachrichten-AussonderungDurchfuehren.xsd and xdomea-Baukasten.xsd.
  *
  * Mapping (German ↔ code):
- *   Akte = case file; Vorgang = the case file's one process (we have no sub-processes, so every
- *   case file carries exactly one Vorgang holding its documents and its zdA date); Dokument =
- *   document; Version = document version; Format = one stored rendition (original, searchable);
+ *   Akte = case file; Vorgang = a Vorgang of the case file (number, Vorgangszeichen, title,
+ *   open/closed) holding its documents; documents in no Vorgang sit directly in the Akteninhalt. A
+ *   case file without Vorgänge carries one derived Vorgang holding all its documents (as before
+ *   Vorgänge existed), so its messages keep their shape; Dokument = document; Version = document version; Format = one stored rendition (original, searchable);
  *   Primaerdokument = the file in the zip, named by the format's UUID.
  *   Kennzeichen = Aktenzeichen; Betreff = title; Laufzeit = opened..closed; ZdA = closed;
  *   Aufbewahrungsdauer = retention years (Unbefristet = keep forever);
  *   Aussonderungsart = A (archivieren) | V (vernichten) | B (bewerten);
- *   HistorienProtokollInformation = the audit trail that travels with the record.
+ *   HistorienProtokollInformation = the audit trail that travels with the record; a metadata change
+ *   carries MetadatumName / MetadatumAlterWert / MetadatumNeuerWert (one entry per changed field).
  */
 export type MessageType = '0501' | '0502' | '0503' | '0506';
 
@@ -35,6 +37,10 @@ export interface MessageHeader {
 }
 
 export interface HistoryEntry {
+  /** For a metadata change: the field and its old and new value. */
+  metadataName?: string | null;
+  oldValue?: string | null;
+  newValue?: string | null;
   actor: string;
   at: Date | string;
   action: string;
@@ -57,6 +63,8 @@ export interface XdomeaVersion {
 
 export interface XdomeaDocument {
   id: string;
+  /** The Vorgang it belongs to (null: directly in the case file). */
+  vorgangId?: string | null;
   title: string;
   documentType: string | null;
   createdAt: Date;
@@ -78,6 +86,18 @@ export interface XdomeaCaseFile {
   disposal: DisposalCode;
   history: HistoryEntry[];
   documents?: XdomeaDocument[];
+  vorgaenge?: XdomeaVorgang[];
+}
+
+export interface XdomeaVorgang {
+  id: string;
+  number: number;
+  /** Vorgangszeichen. */
+  reference: string;
+  title: string;
+  openedAt: Date;
+  closedAt: Date | null;
+  history: HistoryEntry[];
 }
 
 /** Vertraulichkeitsstufe code list (urn:xoev-de:xdomea:codeliste:vertraulichkeitsstufe 1.0). */
@@ -141,7 +161,12 @@ function baseHeader(type: MessageType, h: MessageHeader): XmlNode[] {
 
 function history(entries: HistoryEntry[]): XmlNode[] {
   return entries.map((e) =>
-    el('HistorienProtokollInformation', el('Akteur', e.actor), el('DatumUhrzeit', dateTime(e.at)), opt('Bemerkung', e.remark ?? null), el('Aktion', e.action)),
+    el(
+      'HistorienProtokollInformation',
+      opt('MetadatumName', e.metadataName ?? null),
+      opt('MetadatumAlterWert', e.oldValue ?? null),
+      opt('MetadatumNeuerWert', e.newValue ?? null),
+      el('Akteur', e.actor), el('DatumUhrzeit', dateTime(e.at)), opt('Bemerkung', e.remark ?? null), el('Aktion', e.action)),
   );
 }
 
@@ -199,18 +224,45 @@ function caseFile(c: XdomeaCaseFile, withContent: boolean): XmlNode {
     ),
     runtime,
     history(c.history),
-    el(
-      'Akteninhalt',
-      el(
-        'Vorgang',
-        el('Identifikation', el('ID', derivedUuid(c.id, 'vorgang')), el('NummerImUebergeordnetenContainer', '1')),
-        el('AllgemeineMetadaten', el('Betreff', c.title), el('Kennzeichen', `${c.reference}/1`)),
-        el('ZdA', c.closedAt ? 'true' : 'false'),
-        c.closedAt ? el('ZdADatum', date(c.closedAt)) : null,
-        el('Laufzeit', el('Beginn', date(c.openedAt)), c.closedAt ? el('Ende', date(c.closedAt)) : null),
-        withContent ? (c.documents ?? []).map(document) : null,
+    el('Akteninhalt', ...akteninhalt(c, withContent)),
+  );
+}
+
+/**
+ * The case file's content: documents in no Vorgang first (the schema's order), then the Vorgänge
+ * with their documents; without Vorgänge, the one derived Vorgang holding every document.
+ */
+function akteninhalt(c: XdomeaCaseFile, withContent: boolean): XmlNode[] {
+  const documents = c.documents ?? [];
+  const vorgaenge = c.vorgaenge ?? [];
+  if (!vorgaenge.length) {
+    return [
+      vorgang(
+        { id: derivedUuid(c.id, 'vorgang'), number: 1, reference: `${c.reference}/1`, title: c.title, openedAt: c.openedAt, closedAt: c.closedAt, history: [] },
+        c.closedAt,
+        withContent ? documents : [],
       ),
-    ),
+    ];
+  }
+  const known = new Set(vorgaenge.map((v) => v.id));
+  return [
+    ...(withContent ? documents.filter((d) => !d.vorgangId || !known.has(d.vorgangId)).map(document) : []),
+    ...vorgaenge.map((v) => vorgang(v, c.closedAt, withContent ? documents.filter((d) => d.vorgangId === v.id) : [])),
+  ];
+}
+
+function vorgang(v: XdomeaVorgang, caseFileClosedAt: Date | null, documents: XdomeaDocument[]): XmlNode {
+  // zdA of the case file closes its Vorgänge
+  const closedAt = v.closedAt ?? caseFileClosedAt;
+  return el(
+    'Vorgang',
+    el('Identifikation', el('ID', v.id), el('NummerImUebergeordnetenContainer', String(v.number))),
+    el('AllgemeineMetadaten', el('Betreff', v.title), el('Kennzeichen', v.reference)),
+    el('ZdA', closedAt ? 'true' : 'false'),
+    closedAt ? el('ZdADatum', date(closedAt)) : null,
+    el('Laufzeit', el('Beginn', date(v.openedAt)), closedAt ? el('Ende', date(closedAt)) : null),
+    history(v.history),
+    documents.map(document),
   );
 }
 
