@@ -2,9 +2,11 @@ import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 're
 import { useTranslation } from 'react-i18next';
 import type { RetentionRulePreviewResponse, RetentionRuleChangeResponse } from '../../../../libs/retention/src/rules/retention-rule.dto';
 import { api } from '../common/api-client';
-import { ErrorMessage, Loading, Notice } from '../common/alerts';
+import { ErrorMessage, Notice } from '../common/alerts';
+import { AsyncResult } from '../common/async-result';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { ReasonField } from '../common/reason-field';
 import type { Department, FilePlanUnit } from '../case-files/api';
 import { filePlanMessages } from './messages';
 import './file-plan.css';
@@ -134,9 +136,9 @@ export default function FilePlanPage() {
         <h2 id="tree-heading" className="kern-heading-medium">
           {t('treeTitle')}
         </h2>
-        {error !== null && <ErrorMessage error={error} onRetry={() => void load()} />}
-        {!units && error === null && <Loading />}
-        {units && renderLevel(null)}
+        <AsyncResult data={units} error={error} onRetry={() => void load()}>
+          {() => renderLevel(null)}
+        </AsyncResult>
       </section>
     </Page>
   );
@@ -286,24 +288,7 @@ function ChangeRule({ unit, onCancel, onChanged }: { unit: FilePlanUnit; onCance
           setDisposal={edited(setDisposal as (v: string) => void)}
           yearsInvalid={problem === 'years'}
         />
-        <div className="kern-form-input">
-          <label className="kern-label" htmlFor={`${id}-reason`}>
-            {t('reason')}
-          </label>
-          <div className="kern-hint" id={`${id}-reason-hint`}>
-            {t('reasonHint')}
-          </div>
-          <textarea
-            id={`${id}-reason`}
-            className="kern-form-input__input"
-            rows={2}
-            maxLength={2000}
-            aria-describedby={`${id}-reason-hint`}
-            aria-invalid={problem === 'reason' || undefined}
-            value={reason}
-            onChange={(e) => edited(setReason)(e.target.value)}
-          />
-        </div>
+        <ReasonField id={`${id}-reason`} label={t('reason')} hint={t('reasonHint')} invalid={problem === 'reason'} value={reason} onChange={edited(setReason)} />
         {problem && (
           <p className="kern-error" role="alert">
             {problem === 'years' ? t('yearsInvalid') : t('reasonMissing')}
