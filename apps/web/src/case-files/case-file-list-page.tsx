@@ -11,6 +11,7 @@ import { formatDate, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
 import { Paging } from '../common/paging';
+import { SelectField } from '../common/select-field';
 import { hasRole, useUser } from '../common/session';
 import { CASE_FILE_STATUSES, CaseFile, CaseFilePage, CONFIDENTIALITY_LEVELS, FilePlanUnit, leafUnits } from './api';
 import { caseFilesMessages } from './messages';
@@ -106,36 +107,22 @@ export default function CaseFileListPage() {
       {creating && <CreateCaseFile units={leafUnits(units, user.departments)} onCancel={() => setCreating(false)} />}
 
       <form role="search" aria-label={t('filters')} className="case-files-filters" onSubmit={applyFilters} key={params.toString()}>
-        <div className="kern-form-input">
-          <label className="kern-label" htmlFor="filter-status">
-            {t('filterStatus')}
-          </label>
-          <div className="kern-form-input__select-wrapper">
-            <select id="filter-status" name="status" className="kern-form-input__select" defaultValue={status}>
-              <option value="">{t('all')}</option>
-              {CASE_FILE_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`status.${s}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
-        <div className="kern-form-input">
-          <label className="kern-label" htmlFor="filter-unit">
-            {t('filterUnit')}
-          </label>
-          <div className="kern-form-input__select-wrapper">
-            <select id="filter-unit" name="unit" className="kern-form-input__select" defaultValue={unit}>
-              <option value="">{t('all')}</option>
-              {filterUnits.map((u) => (
-                <option key={u.code} value={u.code}>
-                  {t('unitOption', { code: u.code, title: u.title })}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
+        <SelectField id="filter-status" label={t('filterStatus')} name="status" defaultValue={status}>
+          <option value="">{t('all')}</option>
+          {CASE_FILE_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="filter-unit" label={t('filterUnit')} name="unit" defaultValue={unit}>
+          <option value="">{t('all')}</option>
+          {filterUnits.map((u) => (
+            <option key={u.code} value={u.code}>
+              {t('unitOption', { code: u.code, title: u.title })}
+            </option>
+          ))}
+        </SelectField>
         <div className="kern-form-input case-files-filters__text">
           <label className="kern-label" htmlFor="filter-text">
             {t('filterText')}
@@ -247,44 +234,27 @@ function CreateCaseFile({ units, onCancel }: { units: FilePlanUnit[]; onCancel: 
           <h2 id="create-heading" className="kern-heading-medium" tabIndex={-1} ref={heading}>
             {t('create.title')}
           </h2>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="create-unit">
-              {t('create.unit')}
-            </label>
-            <div className="kern-hint" id="create-unit-hint">
-              {t('create.unitHint')}
-            </div>
-            <div className="kern-form-input__select-wrapper">
-              <select id="create-unit" className="kern-form-input__select" required aria-describedby="create-unit-hint" value={unit} onChange={(e) => setUnit(e.target.value)}>
-                <option value="">{t('create.choose')}</option>
-                {units.map((u) => (
-                  <option key={u.code} value={u.code}>
-                    {t('unitOption', { code: u.code, title: u.title })}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <SelectField id="create-unit" label={t('create.unit')} hint={t('create.unitHint')} required value={unit} onChange={(e) => setUnit(e.target.value)}>
+            <option value="">{t('create.choose')}</option>
+            {units.map((u) => (
+              <option key={u.code} value={u.code}>
+                {t('unitOption', { code: u.code, title: u.title })}
+              </option>
+            ))}
+          </SelectField>
           <div className="kern-form-input">
             <label className="kern-label" htmlFor="create-title">
               {t('create.name')}
             </label>
             <input id="create-title" className="kern-form-input__input" type="text" required maxLength={500} value={title} onChange={(e) => setTitle(e.target.value)} />
           </div>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="create-confidentiality">
-              {t('create.confidentiality')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="create-confidentiality" className="kern-form-input__select" value={confidentiality} onChange={(e) => setConfidentiality(e.target.value)}>
-                {CONFIDENTIALITY_LEVELS.map((c) => (
-                  <option key={c} value={c}>
-                    {t(`confidentiality.${c}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <SelectField id="create-confidentiality" label={t('create.confidentiality')} value={confidentiality} onChange={(e) => setConfidentiality(e.target.value)}>
+            {CONFIDENTIALITY_LEVELS.map((c) => (
+              <option key={c} value={c}>
+                {t(`confidentiality.${c}`)}
+              </option>
+            ))}
+          </SelectField>
           {missing && (
             <p className="kern-error" role="alert">
               {t('create.missing')}

@@ -10,6 +10,7 @@ import { FilterActions } from '../common/filter-actions';
 import { formatDate, formatDateTime, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { SelectField } from '../common/select-field';
 import type { CaseFilePage, Department, FilePlanUnit } from '../case-files/api';
 import { createOffer, fetchDue, fetchOffers, OfferPage, runSweep, Sweep } from './retention-api';
 import { disposalMessages } from './messages';
@@ -155,36 +156,22 @@ export default function DisposalPage() {
           {t('due.title')}
         </h2>
         <form role="search" aria-label={t('due.filters')} className="disposal-filters" onSubmit={applyFilters} key={params.toString()}>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="due-department">
-              {t('due.department')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="due-department" name="department" className="kern-form-input__select" defaultValue={departmentCode}>
-                <option value="">{t('due.all')}</option>
-                {departments.map((d) => (
-                  <option key={d.code} value={d.code}>
-                    {d.code} {d.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="due-unit">
-              {t('due.unit')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="due-unit" name="unit" className="kern-form-input__select" defaultValue={filePlanCode}>
-                <option value="">{t('due.all')}</option>
-                {units.map((u) => (
-                  <option key={u.code} value={u.code}>
-                    {u.code} {u.title}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <SelectField id="due-department" label={t('due.department')} name="department" defaultValue={departmentCode}>
+            <option value="">{t('due.all')}</option>
+            {departments.map((d) => (
+              <option key={d.code} value={d.code}>
+                {d.code} {d.name}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField id="due-unit" label={t('due.unit')} name="unit" defaultValue={filePlanCode}>
+            <option value="">{t('due.all')}</option>
+            {units.map((u) => (
+              <option key={u.code} value={u.code}>
+                {u.code} {u.title}
+              </option>
+            ))}
+          </SelectField>
           <FilterActions className="disposal-buttons" apply={t('due.apply')} reset={t('due.reset')} canReset={!!(departmentCode || filePlanCode)} onReset={() => setParams(new URLSearchParams())} />
         </form>
 

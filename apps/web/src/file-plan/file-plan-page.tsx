@@ -7,6 +7,7 @@ import { AsyncResult } from '../common/async-result';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
 import { ReasonField } from '../common/reason-field';
+import { SelectField } from '../common/select-field';
 import type { Department, FilePlanUnit } from '../case-files/api';
 import { filePlanMessages } from './messages';
 import './file-plan.css';
@@ -188,34 +189,20 @@ function RuleFields({ idPrefix, years, setYears, trigger, setTrigger, disposal, 
           onChange={(e) => setYears(e.target.value)}
         />
       </div>
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor={`${idPrefix}-trigger`}>
-          {t('trigger')}
-        </label>
-        <div className="kern-form-input__select-wrapper">
-          <select id={`${idPrefix}-trigger`} className="kern-form-input__select" value={trigger} onChange={(e) => setTrigger(e.target.value)}>
-            {TRIGGERS.map((v) => (
-              <option key={v} value={v}>
-                {t(`rule.triggerOption.${v}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor={`${idPrefix}-disposal`}>
-          {t('disposal')}
-        </label>
-        <div className="kern-form-input__select-wrapper">
-          <select id={`${idPrefix}-disposal`} className="kern-form-input__select" value={disposal} onChange={(e) => setDisposal(e.target.value)}>
-            {DISPOSALS.map((v) => (
-              <option key={v} value={v}>
-                {t(`rule.disposalOption.${v}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
+      <SelectField id={`${idPrefix}-trigger`} label={t('trigger')} value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+        {TRIGGERS.map((v) => (
+          <option key={v} value={v}>
+            {t(`rule.triggerOption.${v}`)}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField id={`${idPrefix}-disposal`} label={t('disposal')} value={disposal} onChange={(e) => setDisposal(e.target.value)}>
+        {DISPOSALS.map((v) => (
+          <option key={v} value={v}>
+            {t(`rule.disposalOption.${v}`)}
+          </option>
+        ))}
+      </SelectField>
     </>
   );
 }
@@ -372,23 +359,16 @@ function CreateUnit({ units, departments, onCancel, onCreated }: { units: FilePl
           <h2 id="create-unit-heading" className="kern-heading-medium" tabIndex={-1} ref={heading}>
             {t('create.title')}
           </h2>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="unit-parent">
-              {t('create.parent')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="unit-parent" className="kern-form-input__select" value={parentCode} onChange={(e) => chooseParent(e.target.value)}>
-                <option value="">{t('create.noParent')}</option>
-                {[...units]
-                  .sort((a, b) => a.code.localeCompare(b.code, 'de', { numeric: true }))
-                  .map((u) => (
-                    <option key={u.code} value={u.code}>
-                      {t('unit', { code: u.code, title: u.title })}
-                    </option>
-                  ))}
-              </select>
-            </div>
-          </div>
+          <SelectField id="unit-parent" label={t('create.parent')} value={parentCode} onChange={(e) => chooseParent(e.target.value)}>
+            <option value="">{t('create.noParent')}</option>
+            {[...units]
+              .sort((a, b) => a.code.localeCompare(b.code, 'de', { numeric: true }))
+              .map((u) => (
+                <option key={u.code} value={u.code}>
+                  {t('unit', { code: u.code, title: u.title })}
+                </option>
+              ))}
+          </SelectField>
           <div className="kern-form-input">
             <label className="kern-label" htmlFor="unit-code">
               {t('create.code')}
@@ -404,21 +384,14 @@ function CreateUnit({ units, departments, onCancel, onCreated }: { units: FilePl
             </label>
             <input id="unit-title" type="text" className="kern-form-input__input" autoComplete="off" maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
           </div>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="unit-department">
-              {t('create.department')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="unit-department" className="kern-form-input__select" value={departmentCode} onChange={(e) => setDepartmentCode(e.target.value)}>
-                <option value="">{t('create.chooseDepartment')}</option>
-                {departments.map((d) => (
-                  <option key={d.code} value={d.code}>
-                    {d.code} {d.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <SelectField id="unit-department" label={t('create.department')} value={departmentCode} onChange={(e) => setDepartmentCode(e.target.value)}>
+            <option value="">{t('create.chooseDepartment')}</option>
+            {departments.map((d) => (
+              <option key={d.code} value={d.code}>
+                {d.code} {d.name}
+              </option>
+            ))}
+          </SelectField>
           <RuleFields
             idPrefix="unit"
             years={years}
