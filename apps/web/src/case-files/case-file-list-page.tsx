@@ -1,5 +1,5 @@
 import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../common/api-client';
 import { ErrorMessage } from '../common/alerts';
@@ -7,13 +7,14 @@ import { AsyncResult } from '../common/async-result';
 import { Badge } from '../common/badge';
 import { ResultTable } from '../common/data-table';
 import { FilterActions } from '../common/filter-actions';
-import { formatDate, formatReference } from '../common/format';
+import { formatDate } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
 import { Paging } from '../common/paging';
 import { SelectField } from '../common/select-field';
 import { hasRole, useUser } from '../common/session';
 import { CASE_FILE_STATUSES, CaseFile, CaseFilePage, CONFIDENTIALITY_LEVELS, FilePlanUnit, leafUnits } from './api';
+import { CaseFileCells } from './case-file-cells';
 import { caseFilesMessages } from './messages';
 import './case-files.css';
 
@@ -89,7 +90,6 @@ export default function CaseFileListPage() {
   }
 
   const filterUnits = units.filter((u) => !visible || visible.includes(u.departmentCode));
-  const unitTitle = (code: string) => units.find((u) => u.code === code)?.title;
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
 
   return (
@@ -147,17 +147,7 @@ export default function CaseFileListPage() {
             >
               {data.items.map((c: CaseFile) => (
                 <tr key={c.id} className="kern-table__row">
-                  <th scope="row" className="kern-table__cell">
-                    <Link className="kern-link" to={`/akten/${c.id}`}>
-                      {formatReference(c.reference)}
-                    </Link>
-                  </th>
-                  <td className="kern-table__cell">{c.title}</td>
-                  <td className="kern-table__cell">{c.departmentCode}</td>
-                  <td className="kern-table__cell">
-                    {c.filePlanCode}
-                    {unitTitle(c.filePlanCode) && <> {unitTitle(c.filePlanCode)}</>}
-                  </td>
+                  <CaseFileCells caseFile={c} units={units} />
                   <td className="kern-table__cell">
                     <StatusBadge status={c.status} />
                     {held.has(c.id) && (
@@ -174,16 +164,7 @@ export default function CaseFileListPage() {
                 </tr>
               ))}
             </ResultTable>
-            <Paging
-              label={t('paging')}
-              className="case-files-paging"
-              page={page}
-              pages={pages}
-              onPage={goTo}
-              previous={t('previous')}
-              next={t('next')}
-              position={t('pageOf', { page, pages })}
-            />
+            <Paging label={t('paging')} className="case-files-paging" page={page} pages={pages} onPage={goTo} previous={t('previous')} next={t('next')} position={t('pageOf', { page, pages })} />
           </>
         )}
       </AsyncResult>

@@ -7,11 +7,12 @@ import { AsyncResult } from '../common/async-result';
 import { Badge } from '../common/badge';
 import { ResultTable } from '../common/data-table';
 import { FilterActions } from '../common/filter-actions';
-import { formatDate, formatDateTime, formatReference } from '../common/format';
+import { formatDate, formatDateTime } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
 import { SelectField } from '../common/select-field';
 import type { CaseFilePage, Department, FilePlanUnit } from '../case-files/api';
+import { CaseFileCells } from '../case-files/case-file-cells';
 import { createOffer, fetchDue, fetchOffers, OfferPage, runSweep, Sweep } from './retention-api';
 import { disposalMessages } from './messages';
 import './disposal.css';
@@ -125,7 +126,6 @@ export default function DisposalPage() {
     }
   }
 
-  const unitTitle = (code: string) => units.find((u) => u.code === code)?.title;
   const allSelected = !!due && due.items.length > 0 && due.items.every((c) => selected.has(c.id));
 
   return (
@@ -207,17 +207,7 @@ export default function DisposalPage() {
                         onChange={(e) => toggle(c.id, e.currentTarget.checked)}
                       />
                     </td>
-                    <th scope="row" className="kern-table__cell">
-                      <Link className="kern-link" to={`/akten/${c.id}`}>
-                        {formatReference(c.reference)}
-                      </Link>
-                    </th>
-                    <td className="kern-table__cell">{c.title}</td>
-                    <td className="kern-table__cell">{c.departmentCode}</td>
-                    <td className="kern-table__cell">
-                      {c.filePlanCode}
-                      {unitTitle(c.filePlanCode) && <> {unitTitle(c.filePlanCode)}</>}
-                    </td>
+                    <CaseFileCells caseFile={c} units={units} />
                     <td className="kern-table__cell">{formatDate(c.closedAt)}</td>
                     <td className="kern-table__cell">{formatDate(c.retainUntil)}</td>
                   </tr>

@@ -148,16 +148,7 @@ export default function InboxPage() {
                 ))}
               </ol>
             )}
-            <Paging
-              label={t('paging')}
-              className="inbox-paging"
-              page={page}
-              pages={pages}
-              onPage={setPage}
-              previous={t('previous')}
-              next={t('next')}
-              position={t('pageOf', { page, pages })}
-            />
+            <Paging label={t('paging')} className="inbox-paging" page={page} pages={pages} onPage={setPage} previous={t('previous')} next={t('next')} position={t('pageOf', { page, pages })} />
           </>
         )}
       </AsyncResult>
