@@ -1,7 +1,7 @@
 import { FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage, Loading } from '../common/alerts';
+import { AsyncResult } from '../common/async-result';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
 import { AuditEvent, AuditFilters, exportUrl, fetchEvents, FILTER_KEYS } from './audit-api';
@@ -149,21 +149,21 @@ export default function AuditTrailPage() {
       </section>
 
       <section className="app-section" aria-label={t('eventsCaption')}>
-        {error !== null && <ErrorMessage error={error} onRetry={load} />}
-        {events === null && error === null && <Loading />}
-        {events !== null && (
-          <>
-            <p className="kern-body" role="status">
-              {events.length ? t('shown', { count: events.length }) : t('none')}
-            </p>
-            {events.length > 0 && <AuditEventTable events={events} caption={t('eventsCaption')} />}
-            {cursor && (
-              <button type="button" className="kern-btn kern-btn--secondary" onClick={() => void more()} disabled={loadingMore}>
-                <span className="kern-label">{t('more')}</span>
-              </button>
-            )}
-          </>
-        )}
+        <AsyncResult data={events} error={error} onRetry={load}>
+          {(events) => (
+            <>
+              <p className="kern-body" role="status">
+                {events.length ? t('shown', { count: events.length }) : t('none')}
+              </p>
+              {events.length > 0 && <AuditEventTable events={events} caption={t('eventsCaption')} />}
+              {cursor && (
+                <button type="button" className="kern-btn kern-btn--secondary" onClick={() => void more()} disabled={loadingMore}>
+                  <span className="kern-label">{t('more')}</span>
+                </button>
+              )}
+            </>
+          )}
+        </AsyncResult>
       </section>
     </Page>
   );

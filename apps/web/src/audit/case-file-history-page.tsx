@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage, Loading } from '../common/alerts';
+import { AsyncResult } from '../common/async-result';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
 import { AuditEvent, exportUrl, fetchCaseFileHistory } from './audit-api';
@@ -55,21 +55,21 @@ export default function CaseFileHistoryPage() {
           <span className="kern-label">{t('exportThis')}</span>
         </a>
       </div>
-      {error !== null && <ErrorMessage error={error} onRetry={load} />}
-      {events === null && error === null && <Loading />}
-      {events !== null && (
-        <>
-          <p className="kern-body" role="status">
-            {events.length ? t('shown', { count: events.length }) : t('none')}
-          </p>
-          {events.length > 0 && <AuditEventTable events={events} caption={t('eventsCaptionAsc')} linkCaseFiles={false} />}
-          {cursor && (
-            <button type="button" className="kern-btn kern-btn--secondary" onClick={() => void more()}>
-              <span className="kern-label">{t('more')}</span>
-            </button>
-          )}
-        </>
-      )}
+      <AsyncResult data={events} error={error} onRetry={load}>
+        {(events) => (
+          <>
+            <p className="kern-body" role="status">
+              {events.length ? t('shown', { count: events.length }) : t('none')}
+            </p>
+            {events.length > 0 && <AuditEventTable events={events} caption={t('eventsCaptionAsc')} linkCaseFiles={false} />}
+            {cursor && (
+              <button type="button" className="kern-btn kern-btn--secondary" onClick={() => void more()}>
+                <span className="kern-label">{t('more')}</span>
+              </button>
+            )}
+          </>
+        )}
+      </AsyncResult>
     </Page>
   );
 }

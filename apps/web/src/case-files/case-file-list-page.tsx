@@ -1,13 +1,20 @@
 import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../common/api-client';
-import { ErrorMessage, Loading, Notice } from '../common/alerts';
-import { formatDate, formatReference } from '../common/format';
+import { ErrorMessage } from '../common/alerts';
+import { AsyncResult } from '../common/async-result';
+import { Badge } from '../common/badge';
+import { ResultTable } from '../common/data-table';
+import { FilterActions } from '../common/filter-actions';
+import { formatDate } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { Paging } from '../common/paging';
+import { SelectField } from '../common/select-field';
 import { hasRole, useUser } from '../common/session';
 import { CASE_FILE_STATUSES, CaseFile, CaseFilePage, CONFIDENTIALITY_LEVELS, FilePlanUnit, leafUnits } from './api';
+import { CaseFileCells } from './case-file-cells';
 import { caseFilesMessages } from './messages';
 import './case-files.css';
 
@@ -83,7 +90,6 @@ export default function CaseFileListPage() {
   }
 
   const filterUnits = units.filter((u) => !visible || visible.includes(u.departmentCode));
-  const unitTitle = (code: string) => units.find((u) => u.code === code)?.title;
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
 
   return (
@@ -101,36 +107,22 @@ export default function CaseFileListPage() {
       {creating && <CreateCaseFile units={leafUnits(units, user.departments)} onCancel={() => setCreating(false)} />}
 
       <form role="search" aria-label={t('filters')} className="case-files-filters" onSubmit={applyFilters} key={params.toString()}>
-        <div className="kern-form-input">
-          <label className="kern-label" htmlFor="filter-status">
-            {t('filterStatus')}
-          </label>
-          <div className="kern-form-input__select-wrapper">
-            <select id="filter-status" name="status" className="kern-form-input__select" defaultValue={status}>
-              <option value="">{t('all')}</option>
-              {CASE_FILE_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`status.${s}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
-        <div className="kern-form-input">
-          <label className="kern-label" htmlFor="filter-unit">
-            {t('filterUnit')}
-          </label>
-          <div className="kern-form-input__select-wrapper">
-            <select id="filter-unit" name="unit" className="kern-form-input__select" defaultValue={unit}>
-              <option value="">{t('all')}</option>
-              {filterUnits.map((u) => (
-                <option key={u.code} value={u.code}>
-                  {t('unitOption', { code: u.code, title: u.title })}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
+        <SelectField id="filter-status" label={t('filterStatus')} name="status" defaultValue={status}>
+          <option value="">{t('all')}</option>
+          {CASE_FILE_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="filter-unit" label={t('filterUnit')} name="unit" defaultValue={unit}>
+          <option value="">{t('all')}</option>
+          {filterUnits.map((u) => (
+            <option key={u.code} value={u.code}>
+              {t('unitOption', { code: u.code, title: u.title })}
+            </option>
+          ))}
+        </SelectField>
         <div className="kern-form-input case-files-filters__text">
           <label className="kern-label" htmlFor="filter-text">
             {t('filterText')}
@@ -140,86 +132,42 @@ export default function CaseFileListPage() {
           </div>
           <input id="filter-text" name="text" type="search" className="kern-form-input__input" defaultValue={text} aria-describedby="filter-text-hint" maxLength={200} />
         </div>
-        <div className="case-files-filters__buttons">
-          <button type="submit" className="kern-btn kern-btn--secondary">
-            <span className="kern-label">{t('apply')}</span>
-          </button>
-          {(status || unit || text) && (
-            <button type="button" className="kern-btn kern-btn--tertiary" onClick={() => setParams(new URLSearchParams())}>
-              <span className="kern-label">{t('reset')}</span>
-            </button>
-          )}
-        </div>
+        <FilterActions className="case-files-filters__buttons" apply={t('apply')} reset={t('reset')} canReset={!!(status || unit || text)} onReset={() => setParams(new URLSearchParams())} />
       </form>
 
-      {error !== null && <ErrorMessage error={error} onRetry={() => void load()} />}
-      {!data && error === null && <Loading />}
-      {data && (
-        <>
-          <p className="kern-sr-only" role="status">
-            {t('caption', { count: data.total })}
-          </p>
-          {data.total === 0 ? (
-            <Notice tone="info" title={t('empty')} />
-          ) : (
-            <div className="kern-table-responsive">
-              <table className="kern-table kern-table--striped">
-                <caption className="kern-title">{t('caption', { count: data.total })}</caption>
-                <thead className="kern-table__header">
-                  <tr className="kern-table__row">
-                    {(['reference', 'title', 'department', 'unit', 'status', 'opened', 'closed'] as const).map((c) => (
-                      <th key={c} scope="col" className="kern-table__header">
-                        {t(`columns.${c}`)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody className="kern-table__body">
-                  {data.items.map((c: CaseFile) => (
-                    <tr key={c.id} className="kern-table__row">
-                      <th scope="row" className="kern-table__cell">
-                        <Link className="kern-link" to={`/akten/${c.id}`}>
-                          {formatReference(c.reference)}
-                        </Link>
-                      </th>
-                      <td className="kern-table__cell">{c.title}</td>
-                      <td className="kern-table__cell">{c.departmentCode}</td>
-                      <td className="kern-table__cell">
-                        {c.filePlanCode}
-                        {unitTitle(c.filePlanCode) && <> {unitTitle(c.filePlanCode)}</>}
-                      </td>
-                      <td className="kern-table__cell">
-                        <StatusBadge status={c.status} />
-                        {held.has(c.id) && (
-                          <>
-                            {' '}
-                            <span className="kern-badge kern-badge--danger" title={t('underHoldTitle')}>
-                              <span className="kern-label kern-label--small">{t('underHold')}</span>
-                            </span>
-                          </>
-                        )}
-                      </td>
-                      <td className="kern-table__cell">{formatDate(c.openedAt)}</td>
-                      <td className="kern-table__cell">{formatDate(c.closedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {pages > 1 && (
-            <nav aria-label={t('paging')} className="case-files-paging">
-              <button type="button" className="kern-btn kern-btn--secondary" disabled={page <= 1} onClick={() => goTo(page - 1)}>
-                <span className="kern-label">{t('previous')}</span>
-              </button>
-              <span className="kern-body">{t('pageOf', { page, pages })}</span>
-              <button type="button" className="kern-btn kern-btn--secondary" disabled={page >= pages} onClick={() => goTo(page + 1)}>
-                <span className="kern-label">{t('next')}</span>
-              </button>
-            </nav>
-          )}
-        </>
-      )}
+      <AsyncResult data={data} error={error} onRetry={() => void load()}>
+        {(data) => (
+          <>
+            <ResultTable
+              count={data.total}
+              empty={t('empty')}
+              announce
+              caption={t('caption', { count: data.total })}
+              columns={(['reference', 'title', 'department', 'unit', 'status', 'opened', 'closed'] as const).map((c) => t(`columns.${c}`))}
+            >
+              {data.items.map((c: CaseFile) => (
+                <tr key={c.id} className="kern-table__row">
+                  <CaseFileCells caseFile={c} units={units} />
+                  <td className="kern-table__cell">
+                    <StatusBadge status={c.status} />
+                    {held.has(c.id) && (
+                      <>
+                        {' '}
+                        <Badge tone="danger" title={t('underHoldTitle')}>
+                          {t('underHold')}
+                        </Badge>
+                      </>
+                    )}
+                  </td>
+                  <td className="kern-table__cell">{formatDate(c.openedAt)}</td>
+                  <td className="kern-table__cell">{formatDate(c.closedAt)}</td>
+                </tr>
+              ))}
+            </ResultTable>
+            <Paging label={t('paging')} className="case-files-paging" page={page} pages={pages} onPage={goTo} previous={t('previous')} next={t('next')} position={t('pageOf', { page, pages })} />
+          </>
+        )}
+      </AsyncResult>
     </Page>
   );
 }
@@ -228,11 +176,7 @@ export default function CaseFileListPage() {
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation('case-files');
   const tone = status === 'open' ? 'success' : status === 'closed' ? 'info' : 'warning';
-  return (
-    <span className={`kern-badge kern-badge--${tone}`}>
-      <span className="kern-label kern-label--small">{t(`status.${status}`, { defaultValue: status })}</span>
-    </span>
-  );
+  return <Badge tone={tone}>{t(`status.${status}`, { defaultValue: status })}</Badge>;
 }
 
 function CreateCaseFile({ units, onCancel }: { units: FilePlanUnit[]; onCancel: () => void }) {
@@ -271,44 +215,27 @@ function CreateCaseFile({ units, onCancel }: { units: FilePlanUnit[]; onCancel: 
           <h2 id="create-heading" className="kern-heading-medium" tabIndex={-1} ref={heading}>
             {t('create.title')}
           </h2>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="create-unit">
-              {t('create.unit')}
-            </label>
-            <div className="kern-hint" id="create-unit-hint">
-              {t('create.unitHint')}
-            </div>
-            <div className="kern-form-input__select-wrapper">
-              <select id="create-unit" className="kern-form-input__select" required aria-describedby="create-unit-hint" value={unit} onChange={(e) => setUnit(e.target.value)}>
-                <option value="">{t('create.choose')}</option>
-                {units.map((u) => (
-                  <option key={u.code} value={u.code}>
-                    {t('unitOption', { code: u.code, title: u.title })}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <SelectField id="create-unit" label={t('create.unit')} hint={t('create.unitHint')} required value={unit} onChange={(e) => setUnit(e.target.value)}>
+            <option value="">{t('create.choose')}</option>
+            {units.map((u) => (
+              <option key={u.code} value={u.code}>
+                {t('unitOption', { code: u.code, title: u.title })}
+              </option>
+            ))}
+          </SelectField>
           <div className="kern-form-input">
             <label className="kern-label" htmlFor="create-title">
               {t('create.name')}
             </label>
             <input id="create-title" className="kern-form-input__input" type="text" required maxLength={500} value={title} onChange={(e) => setTitle(e.target.value)} />
           </div>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="create-confidentiality">
-              {t('create.confidentiality')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="create-confidentiality" className="kern-form-input__select" value={confidentiality} onChange={(e) => setConfidentiality(e.target.value)}>
-                {CONFIDENTIALITY_LEVELS.map((c) => (
-                  <option key={c} value={c}>
-                    {t(`confidentiality.${c}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <SelectField id="create-confidentiality" label={t('create.confidentiality')} value={confidentiality} onChange={(e) => setConfidentiality(e.target.value)}>
+            {CONFIDENTIALITY_LEVELS.map((c) => (
+              <option key={c} value={c}>
+                {t(`confidentiality.${c}`)}
+              </option>
+            ))}
+          </SelectField>
           {missing && (
             <p className="kern-error" role="alert">
               {t('create.missing')}

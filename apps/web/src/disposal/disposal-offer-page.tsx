@@ -3,9 +3,12 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../common/api-client';
 import { ErrorMessage, Loading, Notice } from '../common/alerts';
+import { Badge } from '../common/badge';
+import { DataTable } from '../common/data-table';
 import { formatDateTime, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { ReasonField } from '../common/reason-field';
 import { OfferStatusBadge } from './disposal-page';
 import {
   AppraisalPreview,
@@ -121,59 +124,44 @@ export default function DisposalOfferPage() {
         </Notice>
       )}
 
-      <div className="kern-table-responsive">
-        <table className="kern-table kern-table--striped">
-          <caption className="kern-title">{t('offer.caseFilesCaption')}</caption>
-          <thead className="kern-table__header">
-            <tr className="kern-table__row">
-              {(['reference', 'title', 'rule', 'decision', 'hold', 'outcome'] as const).map((c) => (
-                <th key={c} scope="col" className="kern-table__header">
-                  {t(`offer.columns.${c}`)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="kern-table__body">
-            {offer.items.map((i) => (
-              <tr key={i.caseFileId} className="kern-table__row">
-                <th scope="row" className="kern-table__cell">
-                  {GONE.includes(i.outcome) ? (
-                    formatReference(i.reference)
-                  ) : (
-                    <Link className="kern-link" to={`/akten/${i.caseFileId}`}>
-                      {formatReference(i.reference)}
-                    </Link>
-                  )}
-                </th>
-                <td className="kern-table__cell">{i.title}</td>
-                <td className="kern-table__cell">{t(`rule.${i.disposal}`)}</td>
-                <td className="kern-table__cell">{i.decision ? t(`decision.${i.decision}`) : t('offer.noDecision')}</td>
-                <td className="kern-table__cell">
-                  {i.underHold ? (
-                    <span className="kern-badge kern-badge--danger">
-                      <span className="kern-icon kern-icon--warning" aria-hidden="true"></span>
-                      <span className="kern-label kern-label--small">{t('offer.held')}</span>
-                    </span>
-                  ) : (
-                    t('offer.notHeld')
-                  )}
-                </td>
-                <td className="kern-table__cell">
-                  {i.outcomeAt && i.outcomeBy
-                    ? t('offer.outcomeBy', { outcome: t(`outcome.${i.outcome}`), name: i.outcomeBy, at: formatDateTime(i.outcomeAt) })
-                    : t(`outcome.${i.outcome}`)}
-                  {i.archiveId && (
-                    <>
-                      <br />
-                      {t('offer.archiveId', { id: i.archiveId })}
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={t('offer.caseFilesCaption')} columns={(['reference', 'title', 'rule', 'decision', 'hold', 'outcome'] as const).map((c) => t(`offer.columns.${c}`))}>
+        {offer.items.map((i) => (
+          <tr key={i.caseFileId} className="kern-table__row">
+            <th scope="row" className="kern-table__cell">
+              {GONE.includes(i.outcome) ? (
+                formatReference(i.reference)
+              ) : (
+                <Link className="kern-link" to={`/akten/${i.caseFileId}`}>
+                  {formatReference(i.reference)}
+                </Link>
+              )}
+            </th>
+            <td className="kern-table__cell">{i.title}</td>
+            <td className="kern-table__cell">{t(`rule.${i.disposal}`)}</td>
+            <td className="kern-table__cell">{i.decision ? t(`decision.${i.decision}`) : t('offer.noDecision')}</td>
+            <td className="kern-table__cell">
+              {i.underHold ? (
+                <Badge tone="danger" icon="warning">
+                  {t('offer.held')}
+                </Badge>
+              ) : (
+                t('offer.notHeld')
+              )}
+            </td>
+            <td className="kern-table__cell">
+              {i.outcomeAt && i.outcomeBy
+                ? t('offer.outcomeBy', { outcome: t(`outcome.${i.outcome}`), name: i.outcomeBy, at: formatDateTime(i.outcomeAt) })
+                : t(`outcome.${i.outcome}`)}
+              {i.archiveId && (
+                <>
+                  <br />
+                  {t('offer.archiveId', { id: i.archiveId })}
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
 
       <section className="app-section" aria-labelledby="cycle-heading">
         <h2 id="cycle-heading" className="kern-heading-medium">
@@ -390,35 +378,21 @@ function Appraisal({ offer, onApplied }: { offer: Offer; onApplied: (o: Offer) =
           <h4 id="preview-heading" className="kern-heading-small" tabIndex={-1} ref={previewHeading}>
             {t('cycle.previewTitle')}
           </h4>
-          <div className="kern-table-responsive">
-            <table className="kern-table kern-table--striped">
-              <caption className="kern-title">{t('cycle.previewCaption')}</caption>
-              <thead className="kern-table__header">
-                <tr className="kern-table__row">
-                  {(['reference', 'title', 'decision', 'effective'] as const).map((c) => (
-                    <th key={c} scope="col" className="kern-table__header">
-                      {t(`cycle.previewColumns.${c}`)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody className="kern-table__body">
-                {preview.items.map((i) => (
-                  <tr key={i.caseFileId} className="kern-table__row">
-                    <th scope="row" className="kern-table__cell">
-                      {formatReference(i.reference)}
-                    </th>
-                    <td className="kern-table__cell">{i.title}</td>
-                    <td className="kern-table__cell">{i.decision ? t(`decision.${i.decision}`) : t('cycle.notNamed')}</td>
-                    <td className="kern-table__cell">
-                      {t(`cycle.effective.${i.effective ?? 'none'}`)}
-                      {i.underHold && <span className="disposal-hold"> {t('cycle.heldSuffix')}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption={t('cycle.previewCaption')} columns={(['reference', 'title', 'decision', 'effective'] as const).map((c) => t(`cycle.previewColumns.${c}`))}>
+            {preview.items.map((i) => (
+              <tr key={i.caseFileId} className="kern-table__row">
+                <th scope="row" className="kern-table__cell">
+                  {formatReference(i.reference)}
+                </th>
+                <td className="kern-table__cell">{i.title}</td>
+                <td className="kern-table__cell">{i.decision ? t(`decision.${i.decision}`) : t('cycle.notNamed')}</td>
+                <td className="kern-table__cell">
+                  {t(`cycle.effective.${i.effective ?? 'none'}`)}
+                  {i.underHold && <span className="disposal-hold"> {t('cycle.heldSuffix')}</span>}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           <div className="disposal-buttons">
             <button type="button" className="kern-btn kern-btn--primary" onClick={() => void apply()} disabled={busy}>
               <span className="kern-label">{t('cycle.apply0502')}</span>
@@ -573,26 +547,16 @@ function Confirmation({ offer, onDone }: { offer: Offer; onDone: (o: Offer) => v
               {t('cycle.manualConfirmed')}
             </label>
           </div>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="manual-reason">
-              {t('cycle.manualReason')}
-            </label>
-            <div className="kern-hint" id="manual-reason-hint">
-              {t('cycle.manualReasonHint')}
-            </div>
-            <textarea
-              id="manual-reason"
-              className="kern-form-input__input"
-              rows={2}
-              maxLength={2000}
-              aria-describedby="manual-reason-hint"
-              value={reason}
-              onChange={(e) => {
-                setReason(e.target.value);
-                setManualMissing(false);
-              }}
-            />
-          </div>
+          <ReasonField
+            id="manual-reason"
+            label={t('cycle.manualReason')}
+            hint={t('cycle.manualReasonHint')}
+            value={reason}
+            onChange={(v) => {
+              setReason(v);
+              setManualMissing(false);
+            }}
+          />
           {manualMissing && (
             <p className="kern-error" role="alert">
               {t('cycle.manualMissing')}

@@ -2,11 +2,17 @@ import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../common/api-client';
-import { ErrorMessage, Loading, Notice } from '../common/alerts';
-import { formatDate, formatDateTime, formatReference } from '../common/format';
+import { ErrorMessage, Notice } from '../common/alerts';
+import { AsyncResult } from '../common/async-result';
+import { Badge } from '../common/badge';
+import { ResultTable } from '../common/data-table';
+import { FilterActions } from '../common/filter-actions';
+import { formatDate, formatDateTime } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { SelectField } from '../common/select-field';
 import type { CaseFilePage, Department, FilePlanUnit } from '../case-files/api';
+import { CaseFileCells } from '../case-files/case-file-cells';
 import { createOffer, fetchDue, fetchOffers, OfferPage, runSweep, Sweep } from './retention-api';
 import { disposalMessages } from './messages';
 import './disposal.css';
@@ -120,7 +126,6 @@ export default function DisposalPage() {
     }
   }
 
-  const unitTitle = (code: string) => units.find((u) => u.code === code)?.title;
   const allSelected = !!due && due.items.length > 0 && due.items.every((c) => selected.has(c.id));
 
   return (
@@ -151,171 +156,112 @@ export default function DisposalPage() {
           {t('due.title')}
         </h2>
         <form role="search" aria-label={t('due.filters')} className="disposal-filters" onSubmit={applyFilters} key={params.toString()}>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="due-department">
-              {t('due.department')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="due-department" name="department" className="kern-form-input__select" defaultValue={departmentCode}>
-                <option value="">{t('due.all')}</option>
-                {departments.map((d) => (
-                  <option key={d.code} value={d.code}>
-                    {d.code} {d.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="due-unit">
-              {t('due.unit')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="due-unit" name="unit" className="kern-form-input__select" defaultValue={filePlanCode}>
-                <option value="">{t('due.all')}</option>
-                {units.map((u) => (
-                  <option key={u.code} value={u.code}>
-                    {u.code} {u.title}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
-          <div className="disposal-buttons">
-            <button type="submit" className="kern-btn kern-btn--secondary">
-              <span className="kern-label">{t('due.apply')}</span>
-            </button>
-            {(departmentCode || filePlanCode) && (
-              <button type="button" className="kern-btn kern-btn--tertiary" onClick={() => setParams(new URLSearchParams())}>
-                <span className="kern-label">{t('due.reset')}</span>
-              </button>
-            )}
-          </div>
+          <SelectField id="due-department" label={t('due.department')} name="department" defaultValue={departmentCode}>
+            <option value="">{t('due.all')}</option>
+            {departments.map((d) => (
+              <option key={d.code} value={d.code}>
+                {d.code} {d.name}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField id="due-unit" label={t('due.unit')} name="unit" defaultValue={filePlanCode}>
+            <option value="">{t('due.all')}</option>
+            {units.map((u) => (
+              <option key={u.code} value={u.code}>
+                {u.code} {u.title}
+              </option>
+            ))}
+          </SelectField>
+          <FilterActions className="disposal-buttons" apply={t('due.apply')} reset={t('due.reset')} canReset={!!(departmentCode || filePlanCode)} onReset={() => setParams(new URLSearchParams())} />
         </form>
 
-        {dueError !== null && <ErrorMessage error={dueError} onRetry={() => void loadDue()} />}
-        {!due && dueError === null && <Loading />}
-        {due && (
-          <>
-            <p className="kern-sr-only" role="status">
-              {t('due.caption', { count: due.total })}
-            </p>
-            {due.total === 0 ? (
-              <Notice tone="info" title={t('due.empty')} />
-            ) : (
-              <div className="kern-table-responsive">
-                <table className="kern-table kern-table--striped">
-                  <caption className="kern-title">{t('due.caption', { count: due.total })}</caption>
-                  <thead className="kern-table__header">
-                    <tr className="kern-table__row">
-                      <th scope="col" className="kern-table__header">
-                        <input
-                          type="checkbox"
-                          className="kern-check-input__input"
-                          aria-label={t('due.selectAll')}
-                          checked={allSelected}
-                          onChange={(e) => due.items.forEach((c) => toggle(c.id, e.currentTarget.checked))}
-                        />
-                      </th>
-                      {(['reference', 'title', 'department', 'unit', 'closed', 'retainUntil'] as const).map((c) => (
-                        <th key={c} scope="col" className="kern-table__header">
-                          {t(`due.columns.${c}`)}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody className="kern-table__body">
-                    {due.items.map((c) => (
-                      <tr key={c.id} className="kern-table__row">
-                        <td className="kern-table__cell">
-                          <input
-                            type="checkbox"
-                            className="kern-check-input__input"
-                            id={`due-${c.id}`}
-                            aria-label={t('due.select', { reference: c.reference })}
-                            checked={selected.has(c.id)}
-                            onChange={(e) => toggle(c.id, e.currentTarget.checked)}
-                          />
-                        </td>
-                        <th scope="row" className="kern-table__cell">
-                          <Link className="kern-link" to={`/akten/${c.id}`}>
-                            {formatReference(c.reference)}
-                          </Link>
-                        </th>
-                        <td className="kern-table__cell">{c.title}</td>
-                        <td className="kern-table__cell">{c.departmentCode}</td>
-                        <td className="kern-table__cell">
-                          {c.filePlanCode}
-                          {unitTitle(c.filePlanCode) && <> {unitTitle(c.filePlanCode)}</>}
-                        </td>
-                        <td className="kern-table__cell">{formatDate(c.closedAt)}</td>
-                        <td className="kern-table__cell">{formatDate(c.retainUntil)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+        <AsyncResult data={due} error={dueError} onRetry={() => void loadDue()}>
+          {(due) => (
+            <>
+              <ResultTable
+                count={due.total}
+                empty={t('due.empty')}
+                announce
+                caption={t('due.caption', { count: due.total })}
+                columns={[
+                  <input
+                    key="all"
+                    type="checkbox"
+                    className="kern-check-input__input"
+                    aria-label={t('due.selectAll')}
+                    checked={allSelected}
+                    onChange={(e) => due.items.forEach((c) => toggle(c.id, e.currentTarget.checked))}
+                  />,
+                  ...(['reference', 'title', 'department', 'unit', 'closed', 'retainUntil'] as const).map((c) => t(`due.columns.${c}`)),
+                ]}
+              >
+                {due.items.map((c) => (
+                  <tr key={c.id} className="kern-table__row">
+                    <td className="kern-table__cell">
+                      <input
+                        type="checkbox"
+                        className="kern-check-input__input"
+                        id={`due-${c.id}`}
+                        aria-label={t('due.select', { reference: c.reference })}
+                        checked={selected.has(c.id)}
+                        onChange={(e) => toggle(c.id, e.currentTarget.checked)}
+                      />
+                    </td>
+                    <CaseFileCells caseFile={c} units={units} />
+                    <td className="kern-table__cell">{formatDate(c.closedAt)}</td>
+                    <td className="kern-table__cell">{formatDate(c.retainUntil)}</td>
+                  </tr>
+                ))}
+              </ResultTable>
+              <div className="disposal-buttons">
+                <p className="kern-body" aria-live="polite">
+                  {t('due.selected', { count: selected.size })}
+                </p>
+                <button type="button" className="kern-btn kern-btn--primary" onClick={() => void offer()} disabled={offering}>
+                  <span className="kern-label">{t('due.createOffer')}</span>
+                </button>
               </div>
-            )}
-            <div className="disposal-buttons">
-              <p className="kern-body" aria-live="polite">
-                {t('due.selected', { count: selected.size })}
-              </p>
-              <button type="button" className="kern-btn kern-btn--primary" onClick={() => void offer()} disabled={offering}>
-                <span className="kern-label">{t('due.createOffer')}</span>
-              </button>
-            </div>
-            {noneSelected && (
-              <p className="kern-error" role="alert">
-                {t('due.noneSelected')}
-              </p>
-            )}
-            {offerError !== null && <OfferRefusal error={offerError} />}
-          </>
-        )}
+              {noneSelected && (
+                <p className="kern-error" role="alert">
+                  {t('due.noneSelected')}
+                </p>
+              )}
+              {offerError !== null && <OfferRefusal error={offerError} />}
+            </>
+          )}
+        </AsyncResult>
       </section>
 
       <section className="app-section" aria-labelledby="offers-heading">
         <h2 id="offers-heading" className="kern-heading-medium">
           {t('offers.title')}
         </h2>
-        {offersError !== null && <ErrorMessage error={offersError} onRetry={() => void loadOffers()} />}
-        {!offers && offersError === null && <Loading />}
-        {offers &&
-          (offers.total === 0 ? (
-            <Notice tone="info" title={t('offers.empty')} />
-          ) : (
-            <div className="kern-table-responsive">
-              <table className="kern-table kern-table--striped">
-                <caption className="kern-title">{t('offers.caption', { count: offers.total })}</caption>
-                <thead className="kern-table__header">
-                  <tr className="kern-table__row">
-                    {(['processId', 'status', 'created', 'caseFiles', 'done'] as const).map((c) => (
-                      <th key={c} scope="col" className="kern-table__header">
-                        {t(`offers.columns.${c}`)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody className="kern-table__body">
-                  {offers.items.map((o) => (
-                    <tr key={o.id} className="kern-table__row">
-                      <th scope="row" className="kern-table__cell">
-                        <Link className="kern-link" to={`/aussonderung/angebote/${o.id}`} aria-label={t('offers.open', { processId: o.processId })}>
-                          <code>{o.processId}</code>
-                        </Link>
-                      </th>
-                      <td className="kern-table__cell">
-                        <OfferStatusBadge status={o.status} />
-                      </td>
-                      <td className="kern-table__cell">{t('byAt', { name: o.createdBy, at: formatDateTime(o.createdAt) })}</td>
-                      <td className="kern-table__cell">{o.caseFiles}</td>
-                      <td className="kern-table__cell">{o.done}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))}
+        <AsyncResult data={offers} error={offersError} onRetry={() => void loadOffers()}>
+          {(offers) => (
+            <ResultTable
+              count={offers.total}
+              empty={t('offers.empty')}
+              caption={t('offers.caption', { count: offers.total })}
+              columns={(['processId', 'status', 'created', 'caseFiles', 'done'] as const).map((c) => t(`offers.columns.${c}`))}
+            >
+              {offers.items.map((o) => (
+                <tr key={o.id} className="kern-table__row">
+                  <th scope="row" className="kern-table__cell">
+                    <Link className="kern-link" to={`/aussonderung/angebote/${o.id}`} aria-label={t('offers.open', { processId: o.processId })}>
+                      <code>{o.processId}</code>
+                    </Link>
+                  </th>
+                  <td className="kern-table__cell">
+                    <OfferStatusBadge status={o.status} />
+                  </td>
+                  <td className="kern-table__cell">{t('byAt', { name: o.createdBy, at: formatDateTime(o.createdAt) })}</td>
+                  <td className="kern-table__cell">{o.caseFiles}</td>
+                  <td className="kern-table__cell">{o.done}</td>
+                </tr>
+              ))}
+            </ResultTable>
+          )}
+        </AsyncResult>
       </section>
     </Page>
   );
@@ -350,9 +296,5 @@ function OfferRefusal({ error }: { error: unknown }) {
 export function OfferStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation('disposal');
   const tone = status === 'completed' ? 'success' : status === 'offered' ? 'info' : 'warning';
-  return (
-    <span className={`kern-badge kern-badge--${tone}`}>
-      <span className="kern-label kern-label--small">{t(`offerStatus.${status}`, { defaultValue: status })}</span>
-    </span>
-  );
+  return <Badge tone={tone}>{t(`offerStatus.${status}`, { defaultValue: status })}</Badge>;
 }

@@ -1,10 +1,13 @@
 import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage, Loading, Notice } from '../common/alerts';
+import { ErrorMessage, Notice } from '../common/alerts';
+import { AsyncResult } from '../common/async-result';
+import { ResultTable } from '../common/data-table';
 import { formatDate, formatDateTime, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { ReasonField } from '../common/reason-field';
 import type { CaseFile } from '../case-files/api';
 import { ActiveLegalHold, ActiveLegalHoldPage, CaseFileHolds, fetchActiveHolds, fetchCaseFileHolds, findCaseFile, liftHold, setHold } from './retention-api';
 import { disposalMessages } from './messages';
@@ -54,47 +57,35 @@ export default function LegalHoldsPage() {
         <h2 id="active-holds-heading" className="kern-heading-medium">
           {t('holds.activeTitle')}
         </h2>
-        {error !== null && <ErrorMessage error={error} onRetry={() => void load()} />}
-        {!holds && error === null && <Loading />}
-        {holds &&
-          (holds.total === 0 ? (
-            <Notice tone="info" title={t('holds.empty')} />
-          ) : (
-            <div className="kern-table-responsive">
-              <table className="kern-table kern-table--striped">
-                <caption className="kern-title">{t('holds.caption', { count: holds.total })}</caption>
-                <thead className="kern-table__header">
-                  <tr className="kern-table__row">
-                    {(['reference', 'title', 'reason', 'holdReference', 'setBy', 'actions'] as const).map((c) => (
-                      <th key={c} scope="col" className="kern-table__header">
-                        {t(`holds.columns.${c}`)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody className="kern-table__body">
-                  {holds.items.map((h) => (
-                    <tr key={h.id} className="kern-table__row">
-                      <th scope="row" className="kern-table__cell">
-                        <Link className="kern-link" to={`/akten/${h.caseFileId}`}>
-                          {formatReference(h.caseFileReference)}
-                        </Link>
-                      </th>
-                      <td className="kern-table__cell">{h.caseFileTitle}</td>
-                      <td className="kern-table__cell">{h.reason}</td>
-                      <td className="kern-table__cell">{h.reference ?? t('holds.none')}</td>
-                      <td className="kern-table__cell">{t('byAt', { name: h.setBy, at: formatDateTime(h.setAt) })}</td>
-                      <td className="kern-table__cell">
-                        <button type="button" className="kern-btn kern-btn--secondary" aria-label={t('holds.lift', { reference: h.caseFileReference })} onClick={() => setLifting(h)}>
-                          <span className="kern-label">{t('holds.liftShort')}</span>
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))}
+        <AsyncResult data={holds} error={error} onRetry={() => void load()}>
+          {(holds) => (
+            <ResultTable
+              count={holds.total}
+              empty={t('holds.empty')}
+              caption={t('holds.caption', { count: holds.total })}
+              columns={(['reference', 'title', 'reason', 'holdReference', 'setBy', 'actions'] as const).map((c) => t(`holds.columns.${c}`))}
+            >
+              {holds.items.map((h) => (
+                <tr key={h.id} className="kern-table__row">
+                  <th scope="row" className="kern-table__cell">
+                    <Link className="kern-link" to={`/akten/${h.caseFileId}`}>
+                      {formatReference(h.caseFileReference)}
+                    </Link>
+                  </th>
+                  <td className="kern-table__cell">{h.caseFileTitle}</td>
+                  <td className="kern-table__cell">{h.reason}</td>
+                  <td className="kern-table__cell">{h.reference ?? t('holds.none')}</td>
+                  <td className="kern-table__cell">{t('byAt', { name: h.setBy, at: formatDateTime(h.setAt) })}</td>
+                  <td className="kern-table__cell">
+                    <button type="button" className="kern-btn kern-btn--secondary" aria-label={t('holds.lift', { reference: h.caseFileReference })} onClick={() => setLifting(h)}>
+                      <span className="kern-label">{t('holds.liftShort')}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </ResultTable>
+          )}
+        </AsyncResult>
         {lifting && (
           <LiftHold
             hold={lifting}
@@ -219,27 +210,17 @@ function SetHold({ onSet }: { onSet: (reference: string) => void }) {
               </div>
             </dl>
             {existing && <p className="kern-body">{t('holds.existing', { count: activeCount })}</p>}
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor="hold-reason">
-                {t('holds.reason')}
-              </label>
-              <div className="kern-hint" id="hold-reason-hint">
-                {t('holds.reasonHint')}
-              </div>
-              <textarea
-                id="hold-reason"
-                className="kern-form-input__input"
-                rows={2}
-                maxLength={2000}
-                aria-describedby="hold-reason-hint"
-                aria-invalid={missing || undefined}
-                value={reason}
-                onChange={(e) => {
-                  setReason(e.target.value);
-                  setMissing(false);
-                }}
-              />
-            </div>
+            <ReasonField
+              id="hold-reason"
+              label={t('holds.reason')}
+              hint={t('holds.reasonHint')}
+              invalid={missing}
+              value={reason}
+              onChange={(v) => {
+                setReason(v);
+                setMissing(false);
+              }}
+            />
             <div className="kern-form-input">
               <label className="kern-label" htmlFor="hold-reference">
                 {t('holds.reference')}
@@ -299,27 +280,17 @@ function LiftHold({ hold, onCancel, onLifted }: { hold: ActiveLegalHold; onCance
         <h3 id="lift-heading" className="kern-heading-small" tabIndex={-1} ref={heading}>
           {t('holds.liftTitle', { reference: formatReference(hold.caseFileReference) })}
         </h3>
-        <div className="kern-form-input">
-          <label className="kern-label" htmlFor="lift-reason">
-            {t('holds.liftReason')}
-          </label>
-          <div className="kern-hint" id="lift-reason-hint">
-            {t('holds.reasonHint')}
-          </div>
-          <textarea
-            id="lift-reason"
-            className="kern-form-input__input"
-            rows={2}
-            maxLength={2000}
-            aria-describedby="lift-reason-hint"
-            aria-invalid={missing || undefined}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-              setMissing(false);
-            }}
-          />
-        </div>
+        <ReasonField
+          id="lift-reason"
+          label={t('holds.liftReason')}
+          hint={t('holds.reasonHint')}
+          invalid={missing}
+          value={reason}
+          onChange={(v) => {
+            setReason(v);
+            setMissing(false);
+          }}
+        />
         {missing && (
           <p className="kern-error" role="alert">
             {t('holds.reasonMissing')}

@@ -2,9 +2,12 @@ import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 're
 import { useTranslation } from 'react-i18next';
 import type { RetentionRulePreviewResponse, RetentionRuleChangeResponse } from '../../../../libs/retention/src/rules/retention-rule.dto';
 import { api } from '../common/api-client';
-import { ErrorMessage, Loading, Notice } from '../common/alerts';
+import { ErrorMessage, Notice } from '../common/alerts';
+import { AsyncResult } from '../common/async-result';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { ReasonField } from '../common/reason-field';
+import { SelectField } from '../common/select-field';
 import type { Department, FilePlanUnit } from '../case-files/api';
 import { filePlanMessages } from './messages';
 import './file-plan.css';
@@ -134,9 +137,9 @@ export default function FilePlanPage() {
         <h2 id="tree-heading" className="kern-heading-medium">
           {t('treeTitle')}
         </h2>
-        {error !== null && <ErrorMessage error={error} onRetry={() => void load()} />}
-        {!units && error === null && <Loading />}
-        {units && renderLevel(null)}
+        <AsyncResult data={units} error={error} onRetry={() => void load()}>
+          {() => renderLevel(null)}
+        </AsyncResult>
       </section>
     </Page>
   );
@@ -186,34 +189,20 @@ function RuleFields({ idPrefix, years, setYears, trigger, setTrigger, disposal, 
           onChange={(e) => setYears(e.target.value)}
         />
       </div>
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor={`${idPrefix}-trigger`}>
-          {t('trigger')}
-        </label>
-        <div className="kern-form-input__select-wrapper">
-          <select id={`${idPrefix}-trigger`} className="kern-form-input__select" value={trigger} onChange={(e) => setTrigger(e.target.value)}>
-            {TRIGGERS.map((v) => (
-              <option key={v} value={v}>
-                {t(`rule.triggerOption.${v}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      <div className="kern-form-input">
-        <label className="kern-label" htmlFor={`${idPrefix}-disposal`}>
-          {t('disposal')}
-        </label>
-        <div className="kern-form-input__select-wrapper">
-          <select id={`${idPrefix}-disposal`} className="kern-form-input__select" value={disposal} onChange={(e) => setDisposal(e.target.value)}>
-            {DISPOSALS.map((v) => (
-              <option key={v} value={v}>
-                {t(`rule.disposalOption.${v}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
+      <SelectField id={`${idPrefix}-trigger`} label={t('trigger')} value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+        {TRIGGERS.map((v) => (
+          <option key={v} value={v}>
+            {t(`rule.triggerOption.${v}`)}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField id={`${idPrefix}-disposal`} label={t('disposal')} value={disposal} onChange={(e) => setDisposal(e.target.value)}>
+        {DISPOSALS.map((v) => (
+          <option key={v} value={v}>
+            {t(`rule.disposalOption.${v}`)}
+          </option>
+        ))}
+      </SelectField>
     </>
   );
 }
@@ -286,24 +275,7 @@ function ChangeRule({ unit, onCancel, onChanged }: { unit: FilePlanUnit; onCance
           setDisposal={edited(setDisposal as (v: string) => void)}
           yearsInvalid={problem === 'years'}
         />
-        <div className="kern-form-input">
-          <label className="kern-label" htmlFor={`${id}-reason`}>
-            {t('reason')}
-          </label>
-          <div className="kern-hint" id={`${id}-reason-hint`}>
-            {t('reasonHint')}
-          </div>
-          <textarea
-            id={`${id}-reason`}
-            className="kern-form-input__input"
-            rows={2}
-            maxLength={2000}
-            aria-describedby={`${id}-reason-hint`}
-            aria-invalid={problem === 'reason' || undefined}
-            value={reason}
-            onChange={(e) => edited(setReason)(e.target.value)}
-          />
-        </div>
+        <ReasonField id={`${id}-reason`} label={t('reason')} hint={t('reasonHint')} invalid={problem === 'reason'} value={reason} onChange={edited(setReason)} />
         {problem && (
           <p className="kern-error" role="alert">
             {problem === 'years' ? t('yearsInvalid') : t('reasonMissing')}
@@ -387,23 +359,16 @@ function CreateUnit({ units, departments, onCancel, onCreated }: { units: FilePl
           <h2 id="create-unit-heading" className="kern-heading-medium" tabIndex={-1} ref={heading}>
             {t('create.title')}
           </h2>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="unit-parent">
-              {t('create.parent')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="unit-parent" className="kern-form-input__select" value={parentCode} onChange={(e) => chooseParent(e.target.value)}>
-                <option value="">{t('create.noParent')}</option>
-                {[...units]
-                  .sort((a, b) => a.code.localeCompare(b.code, 'de', { numeric: true }))
-                  .map((u) => (
-                    <option key={u.code} value={u.code}>
-                      {t('unit', { code: u.code, title: u.title })}
-                    </option>
-                  ))}
-              </select>
-            </div>
-          </div>
+          <SelectField id="unit-parent" label={t('create.parent')} value={parentCode} onChange={(e) => chooseParent(e.target.value)}>
+            <option value="">{t('create.noParent')}</option>
+            {[...units]
+              .sort((a, b) => a.code.localeCompare(b.code, 'de', { numeric: true }))
+              .map((u) => (
+                <option key={u.code} value={u.code}>
+                  {t('unit', { code: u.code, title: u.title })}
+                </option>
+              ))}
+          </SelectField>
           <div className="kern-form-input">
             <label className="kern-label" htmlFor="unit-code">
               {t('create.code')}
@@ -419,21 +384,14 @@ function CreateUnit({ units, departments, onCancel, onCreated }: { units: FilePl
             </label>
             <input id="unit-title" type="text" className="kern-form-input__input" autoComplete="off" maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
           </div>
-          <div className="kern-form-input">
-            <label className="kern-label" htmlFor="unit-department">
-              {t('create.department')}
-            </label>
-            <div className="kern-form-input__select-wrapper">
-              <select id="unit-department" className="kern-form-input__select" value={departmentCode} onChange={(e) => setDepartmentCode(e.target.value)}>
-                <option value="">{t('create.chooseDepartment')}</option>
-                {departments.map((d) => (
-                  <option key={d.code} value={d.code}>
-                    {d.code} {d.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </div>
+          <SelectField id="unit-department" label={t('create.department')} value={departmentCode} onChange={(e) => setDepartmentCode(e.target.value)}>
+            <option value="">{t('create.chooseDepartment')}</option>
+            {departments.map((d) => (
+              <option key={d.code} value={d.code}>
+                {d.code} {d.name}
+              </option>
+            ))}
+          </SelectField>
           <RuleFields
             idPrefix="unit"
             years={years}

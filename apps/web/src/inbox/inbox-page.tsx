@@ -2,10 +2,12 @@ import { FormEvent, useCallback, useEffect, useId, useRef, useState } from 'reac
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../common/api-client';
-import { ErrorMessage, Loading, Notice } from '../common/alerts';
+import { ErrorMessage, Notice } from '../common/alerts';
+import { AsyncResult } from '../common/async-result';
 import { formatDate, formatPercent, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { Paging } from '../common/paging';
 import { apiOrPrefetched } from '../common/prefetch';
 import { useUser } from '../common/session';
 import { CaseFilePicker, PickedCaseFile } from './case-file-picker';
@@ -127,39 +129,29 @@ export default function InboxPage() {
           <Notice tone="success" title={done} />
         )}
       </div>
-      {error !== null && <ErrorMessage error={error} onRetry={() => void load()} />}
-      {!data && error === null && <Loading />}
-      {data && (
-        <>
-          <p className="kern-body kern-body--bold" role="status">
-            {t('count', { count: data.total, department: departmentLabel(department) })}
-          </p>
-          {data.total === 0 ? (
-            <Notice tone="info" title={t('empty')}>
-              <p className="kern-body">{t('emptyText', { department: departmentLabel(department) })}</p>
-            </Notice>
-          ) : (
-            <ol className="inbox-list">
-              {data.items.map((item) => (
-                <li key={item.id}>
-                  <InboxLetter item={item} departments={departments} departmentLabel={departmentLabel} onSettled={settled} onStale={() => void load()} />
-                </li>
-              ))}
-            </ol>
-          )}
-          {pages > 1 && (
-            <nav aria-label={t('paging')} className="inbox-paging">
-              <button type="button" className="kern-btn kern-btn--secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                <span className="kern-label">{t('previous')}</span>
-              </button>
-              <span className="kern-body">{t('pageOf', { page, pages })}</span>
-              <button type="button" className="kern-btn kern-btn--secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                <span className="kern-label">{t('next')}</span>
-              </button>
-            </nav>
-          )}
-        </>
-      )}
+      <AsyncResult data={data} error={error} onRetry={() => void load()}>
+        {(data) => (
+          <>
+            <p className="kern-body kern-body--bold" role="status">
+              {t('count', { count: data.total, department: departmentLabel(department) })}
+            </p>
+            {data.total === 0 ? (
+              <Notice tone="info" title={t('empty')}>
+                <p className="kern-body">{t('emptyText', { department: departmentLabel(department) })}</p>
+              </Notice>
+            ) : (
+              <ol className="inbox-list">
+                {data.items.map((item) => (
+                  <li key={item.id}>
+                    <InboxLetter item={item} departments={departments} departmentLabel={departmentLabel} onSettled={settled} onStale={() => void load()} />
+                  </li>
+                ))}
+              </ol>
+            )}
+            <Paging label={t('paging')} className="inbox-paging" page={page} pages={pages} onPage={setPage} previous={t('previous')} next={t('next')} position={t('pageOf', { page, pages })} />
+          </>
+        )}
+      </AsyncResult>
     </Page>
   );
 }

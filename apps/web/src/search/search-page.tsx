@@ -7,6 +7,7 @@ import { ErrorMessage } from '../common/alerts';
 import { formatDate, formatNumber, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
+import { SelectField } from '../common/select-field';
 import { useUser } from '../common/session';
 import { useTypeLabel } from '../document/document-details';
 import { documentMessages } from '../document/messages';
@@ -141,36 +142,22 @@ export default function SearchPage() {
         <fieldset className="kern-fieldset search-form__filters">
           <legend className="kern-label">{t('form.filters')}</legend>
           <div className="kern-fieldset__body kern-fieldset__body--horizontal app-form-row">
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor="search-department">
-                {t('form.department')}
-              </label>
-              <div className="kern-form-input__select-wrapper">
-                <select id="search-department" className="kern-form-input__select" value={form.departmentCode} onChange={set('departmentCode')}>
-                  <option value="">{t('form.allDepartments')}</option>
-                  {user.departments.map((d) => (
-                    <option key={d} value={d}>
-                      {t('form.departmentOption', { code: d })}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
-            <div className="kern-form-input">
-              <label className="kern-label" htmlFor="search-type">
-                {t('form.documentType')}
-              </label>
-              <div className="kern-form-input__select-wrapper">
-                <select id="search-type" className="kern-form-input__select" value={form.documentType} onChange={set('documentType')}>
-                  <option value="">{t('form.allTypes')}</option>
-                  {DOCUMENT_TYPES.map((type) => (
-                    <option key={type} value={type}>
-                      {typeLabel(type)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
+            <SelectField id="search-department" label={t('form.department')} value={form.departmentCode} onChange={set('departmentCode')}>
+              <option value="">{t('form.allDepartments')}</option>
+              {user.departments.map((d) => (
+                <option key={d} value={d}>
+                  {t('form.departmentOption', { code: d })}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField id="search-type" label={t('form.documentType')} value={form.documentType} onChange={set('documentType')}>
+              <option value="">{t('form.allTypes')}</option>
+              {DOCUMENT_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {typeLabel(type)}
+                </option>
+              ))}
+            </SelectField>
             <div className="kern-form-input">
               <label className="kern-label" htmlFor="search-from">
                 {t('form.from')}
