@@ -15,8 +15,11 @@
  *  (c) navigation to the first rendered page of a 50-page document in the viewer (a 50-page PDF
  *      made with pdf-lib, text on every page, stored as the document's searchable rendition): from
  *      `page.goto('/dokumente/:id')` until page 1's canvas has been painted; target < 1.5 s.
- * Each timing is taken `--runs` times (default 5) after one cold run in a fresh context; every run
- * and the median of the warm runs are printed. The app is built first when dist/web is missing.
+ * (b) and (c) are timed on the page's own clock from navigation start (the moment a person sees the
+ * state, probed every frame), then the state is verified by role and name; the benchmark process's
+ * wall clock is printed beside. Each timing is taken `--runs` times (default 5) after one cold run
+ * in a fresh context; every run and the median of the warm runs are printed. The app is built
+ * first when dist/web is missing.
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -173,9 +176,15 @@ async function main(): Promise<void> {
     }
 
     // (b) inbox with 200 letters, (c) first page of a 50-page document
-    const measure = async (label: string, path: string, ready: (page: import('playwright-core').Page) => Promise<void>, target: number, onPage?: () => number | false) => {
+    // Each timing: navigation until the page reaches the state, on the page's own clock
+    // (navigation start = 0), checked every frame by a cheap DOM probe (`onPage`); then the state
+    // is verified as a person finds it (`ready`: roles, names, enabled), untimed. Polling with
+    // Playwright's role locators while the page loads would itself take the page's main thread
+    // (accessible names of every button, every few milliseconds) and slow what it measures; the
+    // wall clock of the benchmark process, round trips to the browser included, is printed too.
+    const measure = async (label: string, path: string, ready: (page: import('playwright-core').Page) => Promise<void>, target: number, onPage: () => number | false) => {
       const times: number[] = [];
-      const pageTimes: number[] = [];
+      const wallTimes: number[] = [];
       const timed = async (page: import('playwright-core').Page) => {
         const cdp = profile ? await page.context().newCDPSession(page) : undefined;
         if (cdp) {
@@ -185,30 +194,30 @@ async function main(): Promise<void> {
         }
         const started = process.hrtime.bigint();
         await page.goto(`${stack.baseUrl}${path}`, { waitUntil: 'commit' });
-        // the same moment on the page's own clock (navigation start = 0), checked every frame: the
-        // figure without the benchmark's own round trips to the browser
-        const onPageClock = onPage ? page.waitForFunction(onPage, undefined, { polling: 'raf', timeout: 30_000 }) : undefined;
-        await ready(page);
-        const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+        const reached = await page.waitForFunction(onPage, undefined, { polling: 'raf', timeout: 30_000 });
+        const wall = Number(process.hrtime.bigint() - started) / 1e6;
+        const onPageClock = Number(await reached.jsonValue());
         if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
-        if (onPageClock) pageTimes.push(Number(await (await onPageClock).jsonValue()));
+        await ready(page); // the state is what a person sees (fails the measurement otherwise)
         if (detail) {
           // where the time went, from the page's own clock (navigation start = 0)
           const steps = await page.evaluate(() => [
             ...performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname.replace(/^.*\//, '').slice(0, 24), Math.round(e.startTime), Math.round((e as unknown as { responseEnd: number }).responseEnd)]),
             ...performance.getEntriesByType('mark').map((e) => [e.name, Math.round(e.startTime)]),
           ]);
-          console.log(`    ${ms(elapsed)}: ${steps.map((s) => s.join(' ')).join(' | ')}`);
+          console.log(`    ${ms(onPageClock)} (wall ${ms(wall)}): ${steps.map((s) => s.join(' ')).join(' | ')}`);
         }
-        return elapsed;
+        return { onPageClock, wall };
       };
       let cold: number;
       const context = await browser.newContext({ storageState });
       try {
-        cold = await timed(await context.newPage());
+        cold = (await timed(await context.newPage())).onPageClock;
         for (let i = 0; i < runs; i++) {
           const page = await context.newPage();
-          times.push(await timed(page));
+          const t = await timed(page);
+          times.push(t.onPageClock);
+          wallTimes.push(t.wall);
           await page.close();
         }
       } catch (e) {
@@ -219,10 +228,7 @@ async function main(): Promise<void> {
       await context.close();
       const m = median(times);
       console.log(`${label}: cold ${ms(cold)}; warm runs ${times.map(ms).join(', ')}; median ${ms(m)} (target < ${target} ms) ${m < target ? 'met' : 'NOT met'}`);
-      if (pageTimes.length > 1) {
-        const pm = median(pageTimes.slice(1));
-        console.log(`    on the page's own clock (navigation start until the same state, checked every frame; without the benchmark's round trips to the browser): warm median ${ms(pm)} (target < ${target} ms) ${pm < target ? 'met' : 'NOT met'}`);
-      }
+      console.log(`    wall clock of the benchmark process (goto until the probe answered, round trips included): warm median ${ms(median(wallTimes))}`);
     };
 
     // the inbox may page its letters: ready when it reports the 200 letters and every letter it

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../common/api-client';
 import { ErrorMessage, Notice } from '../common/alerts';
 import { AsyncResult } from '../common/async-result';
+import { Disclosure } from '../common/disclosure';
 import { formatDate, formatPercent, formatReference } from '../common/format';
 import { registerMessages } from '../common/i18n';
 import { Page } from '../common/page';
@@ -310,8 +311,7 @@ function InboxLetter({
             )}
           </div>
 
-          <details className="inbox-disclosure">
-            <summary className="kern-body kern-body--bold">{t('chooseCaseFile')}</summary>
+          <Disclosure className="inbox-disclosure" summaryClassName="kern-body kern-body--bold" summary={t('chooseCaseFile')}>
             <form onSubmit={fileChosen} noValidate className="inbox-form">
               <CaseFilePicker
                 value={picked}
@@ -330,10 +330,9 @@ function InboxLetter({
                 <span className="kern-label">{t('fileInto')}</span>
               </button>
             </form>
-          </details>
+          </Disclosure>
 
-          <details className="inbox-disclosure">
-            <summary className="kern-body kern-body--bold">{t('forward')}</summary>
+          <Disclosure className="inbox-disclosure" summaryClassName="kern-body kern-body--bold" summary={t('forward')}>
             <form onSubmit={forward} className="inbox-form">
               <div className="kern-form-input">
                 <label className="kern-label" htmlFor={`${id}-target`}>
@@ -362,7 +361,7 @@ function InboxLetter({
                 <span className="kern-label">{t('forwardSubmit')}</span>
               </button>
             </form>
-          </details>
+          </Disclosure>
         </div>
       </div>
     </article>
