@@ -379,6 +379,9 @@ describe('records manager screens (browser)', () => {
       await history.getByText(new RegExp(`^${step.replace(/[()]/g, '\\$&')}: Rita Registratur \\(rita\\.rm\\), \\d{2}\\.\\d{2}\\.\\d{4}, \\d{2}:\\d{2}`)).first().waitFor();
     }
     await history.getByText('Begründung: Übernahme telefonisch bestätigt durch das Stadtarchiv').waitFor();
+    // after the confirmation every step reads as done (the handed-over files, and so the 0503, are gone)
+    const step4 = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: '4. Aussonderungsnachricht an das Archiv senden' }) });
+    await step4.getByText('Erledigt.').waitFor();
     await checkA11y(page, 'disposal-offer-completed');
     await screenshot(page, 'disposal-offer-completed');
 

@@ -191,7 +191,8 @@ export default function DisposalOfferPage() {
                 <span className="kern-label">{t('cycle.download0503')}</span>
               </a>
             ) : (
-              <p className="kern-body disposal-step-state">{t('cycle.notYet')}</p>
+              // after the archive confirmed, the handed-over files are gone: the 0503 was sent
+              <p className="kern-body disposal-step-state">{offer.items.some((i) => i.outcome === 'archived') ? t('cycle.done') : t('cycle.notYet')}</p>
             )}
           </Step>
           <Step id="step-5" title={t('cycle.step5')} text={t('cycle.step5Text')} last={lastStep('disposal.confirmation')}>
