@@ -47,6 +47,9 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
 };
 
 export class DomainError extends Error {
+  /** For a passing condition (ServiceUnavailable): seconds the client is asked to wait (`Retry-After`). */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -112,7 +112,7 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
       body: { error: { code: exception.code, message: exception.message, details: exception.details } },
       // a dependency out of reach (storage, queue, the audit store): the client is told when to try again
       ...(exception.code === ErrorCode.ServiceUnavailable || exception.code === ErrorCode.AuditUnavailable
-        ? { headers: { 'Retry-After': String((exception as { retryAfterSeconds?: number }).retryAfterSeconds ?? DATABASE_RETRY_AFTER_SECONDS) } }
+        ? { headers: { 'Retry-After': String(exception.retryAfterSeconds ?? DATABASE_RETRY_AFTER_SECONDS) } }
         : {}),
     };
   }

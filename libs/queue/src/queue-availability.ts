@@ -6,7 +6,7 @@ import { REDIS } from './redis.token';
 
 /** Redis (the queues) cannot be reached: answered 503 with `Retry-After`; nothing was accepted. */
 export class QueueUnavailableError extends DomainError {
-  readonly retryAfterSeconds = 5;
+  override readonly retryAfterSeconds = 5;
   constructor(message: string) {
     super(ErrorCode.ServiceUnavailable, message);
   }

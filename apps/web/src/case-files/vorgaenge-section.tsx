@@ -2,6 +2,7 @@ import { FormEvent, ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../common/api-client';
 import { ErrorMessage } from '../common/alerts';
+import { ReasonField } from '../common/reason-field';
 import { formatDate, formatReference } from '../common/format';
 import { CaseFileDetail, CONFIDENTIALITY_LEVELS, DOCUMENT_TYPES, DocumentSummary, Vorgang } from './api';
 
@@ -90,17 +91,13 @@ function ChangeDialog({
   );
 }
 
-function TextField({ id, label, value, onChange, multiLine = false }: { id: string; label: string; value: string; onChange: (v: string) => void; multiLine?: boolean }) {
+function TextField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (v: string) => void }) {
   return (
     <div className="kern-form-input">
       <label className="kern-label" htmlFor={id}>
         {label}
       </label>
-      {multiLine ? (
-        <textarea id={id} className="kern-form-input__input" rows={2} maxLength={2000} value={value} onChange={(e) => onChange(e.target.value)} />
-      ) : (
-        <input id={id} type="text" className="kern-form-input__input" maxLength={500} value={value} onChange={(e) => onChange(e.target.value)} />
-      )}
+      <input id={id} type="text" className="kern-form-input__input" maxLength={500} value={value} onChange={(e) => onChange(e.target.value)} />
     </div>
   );
 }
@@ -145,7 +142,7 @@ export function EditCaseFile({ caseFile, onChanged }: { caseFile: CaseFileDetail
           </select>
         </div>
       </div>
-      <TextField id="edit-case-file-reason" label={t('changeReason')} value={reason} onChange={setReason} multiLine />
+      <ReasonField id="edit-case-file-reason" label={t('changeReason')} value={reason} onChange={setReason} />
     </ChangeDialog>
   );
 }
@@ -378,7 +375,7 @@ export function AssignDocument({ caseFile, onChanged }: { caseFile: CaseFileDeta
           </select>
         </div>
       </div>
-      <TextField id="assign-reason" label={t('assign.reason')} value={reason} onChange={setReason} multiLine />
+      <ReasonField id="assign-reason" label={t('assign.reason')} value={reason} onChange={setReason} />
       {missing && (
         <p className="kern-error" role="alert">
           {t('assign.missing')}

@@ -1,12 +1,11 @@
-import { Controller, Get, HttpCode, Inject, MessageEvent, Post, Query, Req, Res, Sse } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, MessageEvent, Post, Query, Req, Sse } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { map, Observable } from 'rxjs';
 import { Ctx } from '@app/audit';
 import { Roles } from '@app/auth';
 import { DomainError, ErrorCode, Page, RequestContext, Role, validateFields } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { QueueUnavailableError } from '@app/queue';
 import { UuidParam } from '@app/records';
 import { readMultipart } from '@app/storage';
 import { BatchCaptureResponse, BatchDocumentResponse, BatchFields, BatchListQuery, BatchListResponse, BatchResponse, BatchSummaryResponse } from './batch.dto';
@@ -43,9 +42,9 @@ export class BatchController {
   })
   @ApiAcceptedResponse({ type: BatchResponse })
   @ApiServiceUnavailableResponse({ description: 'the job queue is unreachable: nothing was stored; send again after Retry-After' })
-  async upload(@Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<BatchResponse> {
+  async upload(@Ctx() ctx: RequestContext, @Req() req: Request): Promise<BatchResponse> {
     // before a byte is stored: while the queue is down the batch is refused (503), never half-accepted
-    await retryAfter(res, this.batches.assertAccepting()).catch((e) => {
+    await this.batches.assertAccepting().catch((e) => {
       req.resume(); // discard the body (nothing of it is kept) so that the client reads the answer
       throw e;
     });
@@ -96,9 +95,8 @@ export class BatchController {
     @Ctx() ctx: RequestContext,
     @UuidParam() id: string,
     @UuidParam('documentId') documentId: string,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<BatchDocumentResponse> {
-    return retryAfter(res, this.batches.retry(ctx, id, documentId));
+    return this.batches.retry(ctx, id, documentId);
   }
 
   @Get(':id')
@@ -122,15 +120,5 @@ export class BatchController {
   async events(@Ctx() ctx: RequestContext, @UuidParam() id: string): Promise<Observable<MessageEvent>> {
     const events = await this.batches.events(ctx, id);
     return events.pipe(map((e) => ({ type: e.type, data: e.data })));
-  }
-}
-
-/** Sets `Retry-After` on the response when the queue is unreachable (answered 503 by the filter). */
-async function retryAfter<T>(res: Response, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof QueueUnavailableError) res.setHeader('Retry-After', String(e.retryAfterSeconds));
-    throw e;
   }
 }

@@ -42,18 +42,17 @@ export class LegalHoldRepository {
     limit: number,
     caseFileIds?: string[],
   ): Promise<{ items: (LegalHold & { caseFileReference: string; caseFileTitle: string; caseFileStatus: string })[]; total: number }> {
-    const only = caseFileIds ? 'AND h.case_file_id = ANY($3::uuid[])' : '';
+    // the optional case-file filter is always the last parameter of each statement
+    const only = (n: number) => (caseFileIds ? `AND h.case_file_id = ANY($${n}::uuid[])` : '');
+    const ids = caseFileIds ? [caseFileIds] : [];
     const items = await this.dataSource.query(
       `SELECT h.id, h.case_file_id AS "caseFileId", h.reason, h.reference, h.set_by AS "setBy", h.set_at AS "setAt",
               h.lifted_by AS "liftedBy", h.lifted_at AS "liftedAt", h.lift_reason AS "liftReason", c.reference AS "caseFileReference", c.title AS "caseFileTitle", c.status AS "caseFileStatus"
          FROM legal_holds h JOIN case_files c ON c.id = h.case_file_id
-        WHERE h.lifted_at IS NULL ${only} ORDER BY h.set_at DESC, h.id DESC OFFSET $1 LIMIT $2`,
-      caseFileIds ? [offset, limit, caseFileIds] : [offset, limit],
+        WHERE h.lifted_at IS NULL ${only(3)} ORDER BY h.set_at DESC, h.id DESC OFFSET $1 LIMIT $2`,
+      [offset, limit, ...ids],
     );
-    const [{ total }] = await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM legal_holds h WHERE lifted_at IS NULL ${only.replace('$3', '$1')}`,
-      caseFileIds ? [caseFileIds] : [],
-    );
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM legal_holds h WHERE lifted_at IS NULL ${only(1)}`, ids);
     return { items, total };
   }
 
